@@ -1,0 +1,35 @@
+/**
+ * Atomic output: write a temp file beside the destination, then rename over it. A failed run never
+ * truncates the destination, even when it is also the input (`--ids ids.nix --output-file ids.nix`).
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
+export async function writeFileAtomic(file: string, content: string | Uint8Array, mode?: number): Promise<void> {
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await fs.writeFile(tmp, content, mode === undefined ? {} : { mode });
+    // Keep the permissions of a file we replace.
+    if (mode === undefined) {
+      const previous = await fs.stat(file).catch(() => undefined);
+      if (previous) await fs.chmod(tmp, previous.mode & 0o7777);
+    }
+    await fs.rename(tmp, file);
+  } catch (error) {
+    await fs.rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+/** Print to stdout, or write atomically to `outputFile` when given. */
+export async function emit(text: string, outputFile?: string): Promise<void> {
+  if (outputFile === undefined || outputFile === '-') {
+    await new Promise<void>((resolve, reject) => {
+      process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+    });
+  } else {
+    await writeFileAtomic(outputFile, text);
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * Loading models from files in any form (XML, JSON, Nix, JS; `-` = stdin), validated into typed
+ * models. Format modules are imported lazily so that a JSON run never pays for the XML parser.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ModelError } from '../errors.js';
+import { readText } from '../io/input.js';
+import { formatFromContent, formatFromExtension, type InputFormat } from './formats/detect.js';
+import type { DocsConfig, Distribution, IdResources, Ids, Infrastructure, ModelKind, Services } from './types.js';
+import { isAttrs, sortedKeys } from './value.js';
+
+export interface LoadOptions {
+  /** `--extra-params`: a Nix attrset literal (or a JSON object) for the model functions. */
+  extraParams?: string;
+  showTrace?: boolean;
+  /** `--xml`: compatibility flag; detection already handles XML. */
+  xml?: boolean;
+}
+
+export interface DistributionLoadOptions extends LoadOptions {
+  /** Needed to resolve a Nix/JS distribution's target values and to check target names. */
+  infrastructure: Infrastructure;
+  /** When given, unknown services are reported. */
+  services?: Services;
+}
+
+/** A document read from disk or stdin, with its detected format. */
+interface Source {
+  file: string;
+  format: InputFormat;
+  text: string;
+}
+
+async function readSource(file: string, options: LoadOptions): Promise<Source> {
+  const text = await readText(file);
+  const byExtension = file === '-' ? undefined : formatFromExtension(file);
+  const format = byExtension ?? (options.xml ? 'xml' : formatFromContent(text));
+  return { file, format, text };
+}
+
+/** Nix and JS evaluation need a real file; stdin is copied to a temp file first. */
+async function withRealFile<T>(source: Source, run: (file: string) => Promise<T>): Promise<T> {
+  if (source.file !== '-') return run(source.file);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dydisnix-stdin-'));
+  const file = path.join(dir, source.format === 'js' ? 'model.mjs' : 'model.nix');
+  try {
+    await fs.writeFile(file, source.text);
+    return await run(file);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+interface RawOptions extends LoadOptions {
+  infrastructureJSON?: string;
+  jsArgs?: Record<string, unknown>;
+}
+
+/** The JSON shape of a model document, before validation. */
+export async function loadRaw(kind: ModelKind, file: string, options: RawOptions = {}): Promise<unknown> {
+  const source = await readSource(file, options);
+  switch (source.format) {
+    case 'json': {
+      const { parseJsonDocument } = await import('./formats/json.js');
+      return parseJsonDocument(source.text, file, kind);
+    }
+    case 'xml': {
+      const { parseXmlDocument } = await import('./formats/xml-read.js');
+      return parseXmlDocument(kind, source.text, file);
+    }
+    case 'nix': {
+      const { evalNixModel } = await import('./formats/nix-eval.js');
+      return withRealFile(source, (real) =>
+        evalNixModel(kind, real, {
+          ...(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
+          ...(options.showTrace ? { showTrace: true } : {}),
+          ...(options.infrastructureJSON !== undefined ? { infrastructureJSON: options.infrastructureJSON } : {}),
+        }).catch((error: unknown) => {
+          // Errors name the file the user gave, not our temp copy.
+          if (error instanceof ModelError && real !== file) throw new ModelError(file, error.path, error.detail);
+          throw error;
+        }),
+      );
+    }
+    case 'js': {
+      const { importJsModel } = await import('./formats/js.js');
+      return withRealFile(source, (real) => importJsModel(real, options.jsArgs ?? {}));
+    }
+  }
+}
+
+export async function loadServices(file: string, options: LoadOptions = {}): Promise<Services> {
+  const { currentSystem } = await import('./formats/js.js');
+  const jsArgs = { distribution: {}, invDistribution: {}, system: currentSystem(), ...(await extraParamsAsJs(options)) };
+  const raw = normaliseServiceReferences(await loadRaw('services', file, { ...options, jsArgs }));
+  const { servicesFromRaw } = await import('./schemas.js');
+  const { validateServices } = await import('./validate.js');
+  const services = servicesFromRaw(raw, file);
+  validateServices(services, file);
+  return services;
+}
+
+export async function loadInfrastructure(file: string, options: LoadOptions = {}): Promise<Infrastructure> {
+  const raw = await loadRaw('infrastructure', file, { ...options, jsArgs: await extraParamsAsJs(options) });
+  const { infrastructureFromRaw } = await import('./schemas.js');
+  const { validateInfrastructure } = await import('./validate.js');
+  const infrastructure = infrastructureFromRaw(raw, file);
+  validateInfrastructure(infrastructure, file);
+  return infrastructure;
+}
+
+export async function loadDistribution(file: string, options: DistributionLoadOptions): Promise<Distribution> {
+  const { infrastructureToJson } = await import('./formats/json-write.js');
+  const infrastructureJSON = infrastructureToJson(options.infrastructure);
+  // JS distribution functions get the infrastructure in its JSON shape; target objects they return
+  // are mapped back to names by identity.
+  const jsInfrastructure = JSON.parse(infrastructureJSON) as Record<string, unknown>;
+  const raw = await loadRaw('distribution', file, { ...options, infrastructureJSON, jsArgs: { infrastructure: jsInfrastructure } });
+  const { distributionFromRaw } = await import('./schemas.js');
+  const { validateDistribution } = await import('./validate.js');
+  const distribution = distributionFromRaw(resolveTargetObjects(raw, jsInfrastructure), file);
+  validateDistribution(distribution, file, options);
+  return distribution;
+}
+
+export async function loadIdResources(file: string, options: LoadOptions = {}): Promise<IdResources> {
+  const raw = await loadRaw('idresources', file, options);
+  const { idResourcesFromRaw } = await import('./schemas.js');
+  const { validateIdResources } = await import('./validate.js');
+  const resources = idResourcesFromRaw(raw, file);
+  validateIdResources(resources, file);
+  return resources;
+}
+
+export async function loadIds(file: string, options: LoadOptions = {}): Promise<Ids> {
+  const raw = await loadRaw('ids', file, options);
+  const { idsFromRaw } = await import('./schemas.js');
+  return idsFromRaw(raw, file);
+}
+
+export async function loadDocsConfig(file: string, options: LoadOptions = {}): Promise<DocsConfig> {
+  const raw = await loadRaw('docs', file, options);
+  const { docsConfigFromRaw } = await import('./schemas.js');
+  return docsConfigFromRaw(raw, file);
+}
+
+/** `--extra-params` as a JS object for JS models: JSON, or a Nix literal evaluated by Nix. */
+export async function extraParamsAsJs(options: LoadOptions): Promise<Record<string, unknown>> {
+  const expr = options.extraParams;
+  if (expr === undefined || expr.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(expr);
+  } catch {
+    const { evalNixExpression } = await import('./formats/nix-eval.js');
+    value = await evalNixExpression(expr);
+  }
+  if (!isAttrs(value)) throw new ModelError('--extra-params', undefined, 'expected an attrset');
+  return value;
+}
+
+/**
+ * JS models may write `dependsOn: { db: services.db }` like the Nix form; turn such attrsets into
+ * name lists (sorted by parameter name, as filterDerivations does).
+ */
+function normaliseServiceReferences(raw: unknown): unknown {
+  if (!isAttrs(raw)) return raw;
+  const out: Record<string, unknown> = {};
+  for (const [name, service] of Object.entries(raw as Record<string, unknown>)) {
+    if (!service || typeof service !== 'object' || Array.isArray(service)) {
+      out[name] = service;
+      continue;
+    }
+    const copy: Record<string, unknown> = { ...(service as Record<string, unknown>) };
+    for (const list of ['dependsOn', 'connectsTo', 'activatesAfter']) {
+      const value = copy[list];
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        const refs = value as Record<string, unknown>;
+        copy[list] = sortedKeys(refs).map((param) => referenceName(refs[param], param));
+      }
+    }
+    out[name] = copy;
+  }
+  return out;
+}
+
+function referenceName(ref: unknown, param: string): unknown {
+  if (ref && typeof ref === 'object' && typeof (ref as { name?: unknown }).name === 'string') return (ref as { name: string }).name;
+  return typeof ref === 'string' ? ref : param;
+}
+
+/** Map target objects (identical to entries of the infrastructure given to a JS function) to names. */
+function resolveTargetObjects(raw: unknown, infrastructure: Record<string, unknown>): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const names = new Map<unknown, string>(Object.entries(infrastructure).map(([name, target]) => [target, name]));
+  const resolveItem = (item: unknown): unknown => {
+    if (names.has(item)) return names.get(item);
+    if (item && typeof item === 'object' && names.has((item as { target?: unknown }).target)) {
+      return { ...(item as object), target: names.get((item as { target: unknown }).target) };
+    }
+    return item;
+  };
+  const out: Record<string, unknown> = {};
+  for (const [service, targets] of Object.entries(raw as Record<string, unknown>)) {
+    if (Array.isArray(targets)) out[service] = targets.map(resolveItem);
+    else if (targets && typeof targets === 'object' && Array.isArray((targets as { targets?: unknown }).targets)) {
+      out[service] = { targets: ((targets as { targets: unknown[] }).targets).map(resolveItem) };
+    } else out[service] = targets;
+  }
+  return out;
+}

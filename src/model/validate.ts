@@ -1,0 +1,116 @@
+/**
+ * Cross-model validation: what zod cannot see because it spans entries or models. Every failure is
+ * a ModelError naming the file and the model path.
+ */
+import { ModelError } from '../errors.js';
+import { modelPath } from './path.js';
+import type { Distribution, IdResources, Infrastructure, Services } from './types.js';
+import { sortedKeys } from './value.js';
+
+/** Names become file and directory names (state dirs, batch output), so they must be portable. */
+const SAFE_NAME = /^[A-Za-z0-9_@+][A-Za-z0-9._@+-]*$/;
+
+export function checkSafeName(file: string, root: string, name: string): void {
+  if (!SAFE_NAME.test(name) || name.length > 200) {
+    throw new ModelError(
+      file,
+      modelPath(root, [name]),
+      `name ${JSON.stringify(name)} is not safe as a file name (use letters, digits and . _ - + @, not starting with . or -)`,
+    );
+  }
+}
+
+const DEPENDENCY_LISTS = ['dependsOn', 'connectsTo', 'activatesAfter'] as const;
+
+export function validateServices(services: Services, file: string): void {
+  for (const name of sortedKeys(services)) {
+    checkSafeName(file, 'services', name);
+    const service = services[name]!;
+    for (const list of DEPENDENCY_LISTS) {
+      const seen = new Set<string>();
+      service[list].forEach((dependency, index) => {
+        const at = modelPath('services', [name, list, index]);
+        if (!(dependency in services) || !Object.hasOwn(services, dependency)) {
+          throw new ModelError(file, at, `unknown service ${JSON.stringify(dependency)}`);
+        }
+        if (seen.has(dependency)) throw new ModelError(file, at, `duplicate dependency ${JSON.stringify(dependency)}`);
+        seen.add(dependency);
+      });
+    }
+  }
+  const cycle = findOrderingCycle(services);
+  if (cycle) {
+    throw new ModelError(file, modelPath('services', [cycle[0]!]), `dependency cycle in dependsOn/activatesAfter: ${cycle.join(' -> ')}`);
+  }
+}
+
+/**
+ * A cycle along dependsOn + activatesAfter edges, as a closed walk `a -> b -> a`, or undefined.
+ * Iterative DFS (models may have 100k services), visiting in sorted order for a stable report.
+ */
+export function findOrderingCycle(services: Services): string[] | undefined {
+  const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = done
+  for (const root of sortedKeys(services)) {
+    if (state.has(root)) continue;
+    const stack: { name: string; next: number; edges: string[] }[] = [];
+    const push = (name: string) => {
+      const service = services[name]!;
+      state.set(name, 1);
+      stack.push({ name, next: 0, edges: [...service.dependsOn, ...service.activatesAfter] });
+    };
+    push(root);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.next >= frame.edges.length) {
+        state.set(frame.name, 2);
+        stack.pop();
+        continue;
+      }
+      const dependency = frame.edges[frame.next++]!;
+      const mark = state.get(dependency);
+      if (mark === 1) {
+        const start = stack.findIndex((f) => f.name === dependency);
+        return [...stack.slice(start).map((f) => f.name), dependency];
+      }
+      if (mark === undefined && Object.hasOwn(services, dependency)) push(dependency);
+    }
+  }
+  return undefined;
+}
+
+export function validateInfrastructure(infrastructure: Infrastructure, file: string): void {
+  for (const name of sortedKeys(infrastructure)) checkSafeName(file, 'infrastructure', name);
+}
+
+export interface DistributionContext {
+  services?: Services;
+  infrastructure?: Infrastructure;
+}
+
+export function validateDistribution(distribution: Distribution, file: string, context: DistributionContext): void {
+  for (const service of sortedKeys(distribution)) {
+    if (context.services && !Object.hasOwn(context.services, service)) {
+      throw new ModelError(file, modelPath('distribution', [service]), `unknown service ${JSON.stringify(service)}`);
+    }
+    const seen = new Set<string>();
+    distribution[service]!.forEach((mapping, index) => {
+      const at = modelPath('distribution', [service, index]);
+      if (context.infrastructure && !Object.hasOwn(context.infrastructure, mapping.target)) {
+        throw new ModelError(file, at, `unknown target ${JSON.stringify(mapping.target)}`);
+      }
+      const key = `${mapping.target}\u0000${mapping.container ?? ''}`;
+      if (seen.has(key)) throw new ModelError(file, at, `duplicate mapping to target ${JSON.stringify(mapping.target)}`);
+      seen.add(key);
+    });
+  }
+}
+
+export function validateIdResources(resources: IdResources, file: string): void {
+  for (const name of sortedKeys(resources)) {
+    checkSafeName(file, 'idresources', name);
+    const resource = resources[name]!;
+    if (resource.min > resource.max) {
+      throw new ModelError(file, modelPath('idresources', [name]), `empty pool: min (${resource.min}) is greater than max (${resource.max})`);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Generic property values, the JSON image of the original "typed values" (string, int, float, bool,
+ * list, attrs). Integers and floats are both `number`; the XML writer uses `int` for integral values.
+ */
+export type Value = string | number | boolean | Value[] | Attrs;
+export interface Attrs {
+  [key: string]: Value;
+}
+
+export function isAttrs(value: unknown): value is Attrs {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Byte-wise (code unit) comparison, the order of Nix `attrNames`; never locale-dependent. */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function sortedKeys(record: object): string[] {
+  return Object.keys(record).sort(compareNames);
+}
+
+/** A scalar's text as the C tools see it (lists and attrsets have none). */
+export function scalarText(value: Value | undefined): string | undefined {
+  if (value === undefined || typeof value === 'object') return undefined;
+  return String(value);
+}
