@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // CLI end-to-end tests spawn many node processes; two cores are all CI has.
     maxWorkers: 2,
+    globalSetup: ['test/global-setup.ts'],
   },
 });
