@@ -1,0 +1,175 @@
+/**
+ * The service graph of one group (reference §4.1): its members, the outside context, and optionally
+ * the subgroups collapsed into group nodes. Pure data; `services-dot.ts` and `docs-html.ts` print it.
+ */
+import type { Service, Services } from '../model/types.js';
+import { compareNames, sortedKeys } from '../model/value.js';
+import { providedContainers, serviceGroup } from '../model/service-props.js';
+
+export interface GraphNode {
+  /** Service name, or the single group token for a group node. */
+  name: string;
+  /* dependsOn/connectsTo hold references (`serviceRef`/`groupRef`), resolved by `nodeIds`. */
+  /** True for a collapsed subgroup. */
+  isGroup: boolean;
+  /** The service behind a service node (undefined for group nodes). */
+  service?: Service;
+  dependsOn: string[];
+  connectsTo: string[];
+}
+
+export interface ServiceGraph {
+  group: string;
+  /** Nodes by name, iterate with `sortedNodes`. Group nodes may share a name with a service node. */
+  services: Map<string, GraphNode>;
+  groups: Map<string, GraphNode>;
+}
+
+export interface GraphOptions {
+  /** Add outside dependencies and dependants (visualize does, document-services does not). */
+  context: boolean;
+  /** Collapse services of deeper groups into group nodes (`--group-subservices`, batch mode). */
+  collapse: boolean;
+}
+
+/** `a/b` → `["a", "b"]`; the root `""` is the empty list. */
+export function groupTokens(group: string): string[] {
+  return group === '' ? [] : group.split('/');
+}
+
+export function isMember(service: Service, group: string): boolean {
+  if (group === '') return true;
+  const own = serviceGroup(service);
+  return own === group || own.startsWith(`${group}/`);
+}
+
+/** Every group that has a page: each service's group and all of its ancestors, root first, sorted. */
+export function allGroups(services: Services): string[] {
+  const groups = new Set<string>(['']);
+  for (const name of Object.keys(services)) {
+    const tokens = groupTokens(serviceGroup(services[name]!));
+    for (let i = 1; i <= tokens.length; i++) groups.add(tokens.slice(0, i).join('/'));
+  }
+  return [...groups].sort(compareNames);
+}
+
+/**
+ * The group node a service collapses into when viewing `group`, or undefined when it is kept (its
+ * group is `group` itself or one of its ancestors).
+ */
+export function collapsedInto(serviceGroupPath: string, viewTokens: readonly string[]): string | undefined {
+  const own = groupTokens(serviceGroupPath);
+  const common = Math.min(own.length, viewTokens.length);
+  for (let i = 0; i < common; i++) if (own[i] !== viewTokens[i]) return own[i];
+  return own.length > viewTokens.length ? own[viewTokens.length] : undefined;
+}
+
+function dedupe(list: Iterable<string>, without?: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const item of list) {
+    if (item === without || seen.has(item)) continue;
+    seen.add(item);
+    out.push(item);
+  }
+  return out;
+}
+
+export function buildServiceGraph(services: Services, group: string, options: GraphOptions): ServiceGraph {
+  const names = sortedKeys(services);
+  // 1. Members.
+  const members = new Set(names.filter((name) => isMember(services[name]!, group)));
+  const chosen = new Map<string, { dependsOn: string[]; connectsTo: string[] }>();
+  for (const name of members) chosen.set(name, { dependsOn: [...services[name]!.dependsOn], connectsTo: [...services[name]!.connectsTo] });
+
+  if (options.context) {
+    // 2. Context A: outside dependencies of members, without their own dependencies.
+    const contextA = new Set<string>();
+    for (const name of members) {
+      const service = services[name]!;
+      for (const dependency of [...service.dependsOn, ...service.connectsTo]) {
+        if (!members.has(dependency) && Object.hasOwn(services, dependency)) contextA.add(dependency);
+      }
+    }
+    for (const name of [...contextA].sort(compareNames)) chosen.set(name, { dependsOn: [], connectsTo: [] });
+    // 3. Context B: outside dependants of members, their lists reduced to the visible set.
+    const contextB = names.filter(
+      (name) => !members.has(name) && !contextA.has(name) && [...services[name]!.dependsOn, ...services[name]!.connectsTo].some((d) => members.has(d)),
+    );
+    const visible = new Set([...members, ...contextA, ...contextB]);
+    for (const name of contextB) {
+      const service = services[name]!;
+      chosen.set(name, { dependsOn: service.dependsOn.filter((d) => visible.has(d)), connectsTo: service.connectsTo.filter((d) => visible.has(d)) });
+    }
+  }
+
+  const graph: ServiceGraph = { group, services: new Map(), groups: new Map() };
+  const ordered = [...chosen.keys()].sort(compareNames);
+  if (!options.collapse) {
+    for (const name of ordered) {
+      const lists = chosen.get(name)!;
+      graph.services.set(name, { name, isGroup: false, service: services[name]!, dependsOn: lists.dependsOn.map(serviceRef), connectsTo: lists.connectsTo.map(serviceRef) });
+    }
+    return graph;
+  }
+
+  // 4. Collapse subgroups into group nodes and redirect edges to them.
+  const viewTokens = groupTokens(group);
+  const collapsed = new Map<string, string>();
+  for (const name of ordered) {
+    const token = collapsedInto(serviceGroup(services[name]!), viewTokens);
+    if (token !== undefined) collapsed.set(name, token);
+  }
+  const redirect = (list: string[]) => list.map((d) => (collapsed.has(d) ? groupRef(collapsed.get(d)!) : serviceRef(d)));
+  const groupLists = new Map<string, { dependsOn: string[]; connectsTo: string[] }>();
+  for (const name of ordered) {
+    const lists = chosen.get(name)!;
+    const dependsOn = redirect(lists.dependsOn);
+    const connectsTo = redirect(lists.connectsTo);
+    const token = collapsed.get(name);
+    if (token === undefined) {
+      graph.services.set(name, { name, isGroup: false, service: services[name]!, dependsOn: dedupe(dependsOn), connectsTo: dedupe(connectsTo) });
+    } else {
+      const union = groupLists.get(token) ?? { dependsOn: [], connectsTo: [] };
+      union.dependsOn.push(...dependsOn);
+      union.connectsTo.push(...connectsTo);
+      groupLists.set(token, union);
+    }
+  }
+  for (const token of [...groupLists.keys()].sort(compareNames)) {
+    const union = groupLists.get(token)!;
+    const self = groupRef(token);
+    graph.groups.set(token, { name: token, isGroup: true, dependsOn: dedupe(union.dependsOn, self), connectsTo: dedupe(union.connectsTo, self) });
+  }
+  return graph;
+}
+
+/*
+ * Edge ends are references: `s:<name>` for a service node, `g:<token>` for a group node, so that a
+ * group named like a service never merges with it. `nodeRefs` resolves them to DOT node ids.
+ */
+export const serviceRef = (name: string) => `s:${name}`;
+export const groupRef = (token: string) => `g:${token}`;
+
+/** All nodes in output order: by name, a service before a group node of the same name. */
+export function sortedNodes(graph: ServiceGraph): GraphNode[] {
+  const all = [...graph.services.values(), ...graph.groups.values()];
+  return all.sort((a, b) => compareNames(a.name, b.name) || Number(a.isGroup) - Number(b.isGroup));
+}
+
+/**
+ * The DOT node id of each reference: the plain name, except for a group node whose name is also a
+ * service node's name (then `<name> (group)`).
+ */
+export function nodeIds(graph: ServiceGraph): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const name of graph.services.keys()) ids.set(serviceRef(name), name);
+  for (const token of graph.groups.keys()) ids.set(groupRef(token), graph.services.has(token) ? `${token} (group)` : token);
+  return ids;
+}
+
+/** The names of the containers a service provides, sorted, and whether it uses `providesContainer`. */
+export function containerNames(service: Service): { names: string[]; single: boolean } {
+  const single = typeof service.properties.providesContainer === 'string' && service.properties.providesContainer !== '';
+  return { names: Object.keys(providedContainers(service)).sort(compareNames), single };
+}
