@@ -1,0 +1,54 @@
+/**
+ * The one integration point with the activation layer (src/activation): runs a Dysnomia operation for a
+ * deployment unit. Every target is on this machine; each target gets its own DYSNOMIA_STATEDIR under the
+ * profile so that the same component on two targets never shares process records.
+ */
+import path from 'node:path';
+import { ActivationError } from '../errors.js';
+import type { Unit } from './manifest.js';
+import type { Activator, Operation } from './transition.js';
+
+export interface DysnomiaActivatorOptions {
+  /** `<state-dir>/<profile>`: module state goes to `<profileDir>/dysnomia/<target>`. */
+  profileDir: string;
+  /** Colon-separated extra module folders (DYSNOMIA_MODULES_PATH). */
+  modulesPath?: string;
+  /** Per operation, in milliseconds. */
+  timeoutMs?: number;
+  /** Module output (stderr/stdout of successful runs) goes here, prefixed by the target. */
+  log?: (line: string) => void;
+}
+
+export function dysnomiaStateDir(profileDir: string, target: string): string {
+  return path.join(profileDir, 'dysnomia', target);
+}
+
+export function dysnomiaActivator(options: DysnomiaActivatorOptions): Activator {
+  return {
+    async run(operation: Operation, unit: Unit): Promise<void> {
+      const { runActivation } = await import('../activation/run.js');
+      const request = {
+        type: unit.type,
+        operation,
+        component: unit.pkg,
+        container: { name: unit.container, properties: unit.containerProperties },
+        environment: unit.environment,
+        stateDir: dysnomiaStateDir(options.profileDir, unit.target),
+        ...(options.modulesPath !== undefined ? { modulesPath: options.modulesPath } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      };
+      const result = await runActivation(request);
+      if (options.log) {
+        for (const line of `${result.stdout}${result.stderr}`.split('\n')) {
+          if (line.trim() !== '') options.log(`[target: ${unit.target}]: ${unit.service}: ${line}`);
+        }
+      }
+      if (result.exitCode !== 0) {
+        const detail = result.stderr.trim() || result.stdout.trim();
+        throw new ActivationError(
+          `${operation} of ${unit.pkg} (type ${unit.type}) ${result.timedOut ? 'timed out' : `failed with exit status ${result.exitCode}`}${detail ? `: ${detail}` : ''}`,
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,265 @@
+/**
+ * A whole deployment of one profile: lock, recover an interrupted run, lock the services (Dysnomia
+ * `lock`), run the transition with a journal, commit the manifest only after success, unlock.
+ */
+import { ActivationError, PlanningError } from '../errors.js';
+import { acquireLock } from './lock.js';
+import { emptyManifest, manifestUnits, type Manifest, type Unit } from './manifest.js';
+import {
+  JournalWriter,
+  commitNewGeneration,
+  journalFile,
+  journalId,
+  listGenerations,
+  profileDir,
+  readCurrentManifest,
+  readGeneration,
+  readJournal,
+  switchToGeneration,
+  type Journal,
+  type UnitState,
+} from './state.js';
+import {
+  describeFailure,
+  executeTransition,
+  phaseLevels,
+  planTransition,
+  runPhase,
+  type Activator,
+  type Direction,
+  type TransitionPlan,
+  type TransitionResult,
+} from './transition.js';
+
+export type DeployRequest = { kind: 'switch'; manifest: Manifest } | { kind: 'undeploy' } | { kind: 'rollback'; generation?: number };
+
+export interface DeployOptions {
+  stateDir: string;
+  profile: string;
+  /** Default: the Dysnomia activator of src/activation. */
+  activator?: Activator;
+  /** `-m N`: jobs at once per target (default: the target's numOfCores, else 1). */
+  maxConcurrent?: number;
+  noRollback?: boolean;
+  dryRun?: boolean;
+  /** Progress lines (stderr in the CLI). */
+  log?: (line: string) => void;
+  /** The plan of a dry run (stdout in the CLI). */
+  print?: (line: string) => void;
+  /** Named in the lock file. */
+  command?: string;
+  modulesPath?: string;
+  timeoutMs?: number;
+  /** Wall time of each job, for the benchmark. */
+  timings?: Map<string, number>;
+}
+
+export interface DeployResult {
+  status: 'deployed' | 'unchanged' | 'dry-run' | 'nothing-to-undeploy';
+  generation: number;
+  plan: TransitionPlan;
+  seconds: number;
+}
+
+const limitFor = (manifests: Manifest[], maxConcurrent: number | undefined) => (target: string) => {
+  if (maxConcurrent !== undefined) return maxConcurrent;
+  for (const manifest of manifests) {
+    const cores = (manifest.infrastructure[target] as { numOfCores?: unknown } | undefined)?.numOfCores;
+    if (typeof cores === 'number' && cores >= 1) return cores;
+  }
+  return 1;
+};
+
+async function activatorFor(options: DeployOptions): Promise<Activator> {
+  if (options.activator) return options.activator;
+  const { dysnomiaActivator } = await import('./activator.js');
+  return dysnomiaActivator({
+    profileDir: profileDir(options.stateDir, options.profile),
+    ...(options.modulesPath !== undefined ? { modulesPath: options.modulesPath } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+}
+
+/** The manifest a request leads to, from the current one. */
+async function targetManifest(request: DeployRequest, current: Manifest | null, options: DeployOptions): Promise<{ manifest: Manifest; rollbackTo?: number }> {
+  if (request.kind === 'switch') return { manifest: request.manifest };
+  if (request.kind === 'undeploy') return { manifest: { ...emptyManifest(), infrastructure: current?.infrastructure ?? {} } };
+  const generations = await listGenerations(options.stateDir, options.profile);
+  const currentGeneration = current?.generation ?? 0;
+  const wanted = request.generation ?? generations.filter((n) => n < currentGeneration).at(-1);
+  if (wanted === undefined) throw new PlanningError(`profile "${options.profile}" has no generation before ${currentGeneration} to roll back to`);
+  const manifest = await readGeneration(options.stateDir, options.profile, wanted);
+  if (!manifest) throw new PlanningError(`profile "${options.profile}" has no generation ${wanted} (generations: ${generations.join(', ') || 'none'})`);
+  return { manifest, rollbackTo: wanted };
+}
+
+async function printPlan(plan: TransitionPlan, print: (line: string) => void): Promise<void> {
+  const section = async (units: Unit[], direction: Direction, title: string) => {
+    print(`${title}: ${units.length}`);
+    const levels = await phaseLevels(units, direction);
+    levels.forEach((level, i) => {
+      for (const unit of level) print(`  step ${i + 1}: [target: ${unit.target}]: ${direction === 'activate' ? 'Activate' : 'Deactivate'} service ${unit.service} (${unit.type}) in container ${unit.container}: ${unit.pkg}`);
+    });
+  };
+  await section(plan.deactivate, 'deactivate', 'Deactivate (reverse dependency order)');
+  await section(plan.activate, 'activate', 'Activate (dependency order)');
+  print(`Unchanged: ${plan.unchanged.length}`);
+  for (const unit of plan.unchanged) print(`  [target: ${unit.target}]: ${unit.service} (${unit.type})`);
+}
+
+/**
+ * Bring the services back to the committed manifest after a run that was killed mid-transition: the
+ * journal says which units were started or stopped; whatever is uncertain is settled by running the
+ * (idempotent) operation again.
+ */
+async function recover(journal: Journal, current: Manifest | null, activator: Activator, options: DeployOptions): Promise<void> {
+  const log = options.log ?? (() => {});
+  const desired = current ? manifestUnits(current) : [];
+  const desiredIds = new Set(desired.map(journalId));
+  const stateOf = (id: string): UnitState => journal.state[id] ?? (desiredIds.has(id) ? 'active' : 'inactive');
+  const deactivate = Object.entries(journal.units)
+    .filter(([id]) => !desiredIds.has(id) && stateOf(id) !== 'inactive')
+    .map(([, unit]) => unit);
+  const activate = desired.filter((unit) => stateOf(journalId(unit)) !== 'active');
+  log(
+    `[coordinator]: Recovering from an interrupted deployment (pid ${journal.pid}, started ${journal.startedAt}): restoring generation ${current?.generation ?? 0} ` +
+      `(${deactivate.length} to deactivate, ${activate.length} to activate)`,
+  );
+  const writer = new JournalWriter(journalFile(options.stateDir, options.profile), journal);
+  const result = await executeTransition(
+    { deactivate, activate, unchanged: [] },
+    {
+      activator,
+      limit: limitFor(current ? [current] : [], options.maxConcurrent),
+      log,
+      noRollback: true,
+      onStart: (unit, direction) => writer.set(unit, direction === 'activate' ? 'activating' : 'deactivating'),
+      onDone: (unit, direction) => writer.set(unit, direction === 'activate' ? 'active' : 'inactive'),
+    },
+  );
+  if (result.status !== 'OK') {
+    await writer.flush();
+    throw new ActivationError(`recovery of the interrupted deployment failed (${describeFailure(result, true).message}); the journal ${journalFile(options.stateDir, options.profile)} is kept and the next run tries again`);
+  }
+  await writer.remove();
+}
+
+export async function deploy(request: DeployRequest, options: DeployOptions): Promise<DeployResult> {
+  const started = performance.now();
+  const log = options.log ?? (() => {});
+  const dir = profileDir(options.stateDir, options.profile);
+
+  if (options.dryRun) {
+    const current = await readCurrentManifest(options.stateDir, options.profile);
+    const { manifest } = await targetManifest(request, current, options);
+    const plan = planTransition(current ? manifestUnits(current) : [], manifestUnits(manifest));
+    await printPlan(plan, options.print ?? log);
+    return { status: 'dry-run', generation: current?.generation ?? 0, plan, seconds: (performance.now() - started) / 1000 };
+  }
+
+  const lock = await acquireLock(dir, options.command ?? 'dydisnix');
+  let aborted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (aborted) return;
+    aborted = true;
+    log(`[coordinator]: Received ${signal}: stopping after the running jobs and rolling back...`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    if (lock.tookOverFrom) log(`[coordinator]: Took over the stale lock of pid ${lock.tookOverFrom.pid} (${lock.tookOverFrom.command}), which is no longer running`);
+    const activator = await activatorFor(options);
+    let current = await readCurrentManifest(options.stateDir, options.profile);
+    const journal = await readJournal(options.stateDir, options.profile);
+    if (journal) {
+      await recover(journal, current, activator, options);
+      current = await readCurrentManifest(options.stateDir, options.profile);
+    }
+    if (request.kind === 'undeploy' && (!current || current.mappings.length === 0)) {
+      log(`[coordinator]: Nothing is deployed in profile "${options.profile}"`);
+      return { status: 'nothing-to-undeploy', generation: current?.generation ?? 0, plan: { activate: [], deactivate: [], unchanged: [] }, seconds: (performance.now() - started) / 1000 };
+    }
+    const { manifest, rollbackTo } = await targetManifest(request, current, options);
+    const from = current ? manifestUnits(current) : [];
+    const to = manifestUnits(manifest);
+    const plan = planTransition(from, to);
+    for (const phase of [plan.deactivate, plan.activate]) await phaseLevels(phase, 'activate'); // rejects cycles before anything runs
+    const limit = limitFor([manifest, ...(current ? [current] : [])], options.maxConcurrent);
+
+    // Lock the services of the current deployment (Disnix: dysnomia lock on each target's profile).
+    const locked = await runPhase(from, 'activate', { activator: { run: (_op, unit) => activator.run('lock', unit) }, limit: () => Number.MAX_SAFE_INTEGER });
+    const unlock = async (units: Unit[]) => {
+      const result = await runPhase(units, 'activate', { activator: { run: (_op, unit) => activator.run('unlock', unit) }, limit: () => Number.MAX_SAFE_INTEGER });
+      for (const failure of result.failed) log(`[target: ${failure.unit.target}]: Unlocking service ${failure.unit.service} failed: ${failure.error.message}`);
+    };
+    if (locked.failed.length > 0) {
+      await unlock(locked.done);
+      const first = locked.failed[0]!;
+      throw new ActivationError(`service ${first.unit.service} on ${first.unit.target} refused the lock: ${first.error.message}; nothing was changed`);
+    }
+
+    let result: TransitionResult;
+    const writer = new JournalWriter(journalFile(options.stateDir, options.profile), {
+      version: 1,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      fromGeneration: current?.generation ?? 0,
+      units: {},
+      restore: from.map(journalId),
+      state: {},
+    });
+    try {
+      for (const unit of from) writer.journal.units[journalId(unit)] = unit;
+      for (const unit of from) writer.journal.state[journalId(unit)] = 'active';
+      for (const unit of plan.activate) writer.journal.units[journalId(unit)] = unit;
+      for (const unit of plan.activate) writer.journal.state[journalId(unit)] ??= 'inactive';
+      await writer.flush();
+      result = await executeTransition(plan, {
+        activator,
+        limit,
+        log,
+        ...(options.noRollback ? { noRollback: true } : {}),
+        aborted: () => aborted,
+        ...(options.timings ? { timings: options.timings } : {}),
+        onStart: (unit, direction) => writer.set(unit, direction === 'activate' ? 'activating' : 'deactivating'),
+        onDone: (unit, direction) => writer.set(unit, direction === 'activate' ? 'active' : 'inactive'),
+      });
+    } finally {
+      // Unlock what was locked and is still there (unchanged, or reactivated by the rollback).
+      const stillActive = new Set(Object.entries(writer.journal.state).filter(([, state]) => state === 'active').map(([id]) => id));
+      await unlock(locked.done.filter((unit) => stillActive.has(journalId(unit))));
+    }
+
+    if (result.status !== 'OK') {
+      // A clean rollback restored the committed manifest: the journal is no longer needed. Otherwise it
+      // stays, and the next run settles the units it names.
+      if (result.status === 'FAILED' && !options.noRollback) await writer.remove();
+      else await writer.flush();
+      throw describeFailure(result, options.noRollback);
+    }
+
+    let generation: number;
+    const changed = plan.activate.length + plan.deactivate.length > 0;
+    if (rollbackTo !== undefined) {
+      await switchToGeneration(options.stateDir, options.profile, manifest);
+      generation = rollbackTo;
+    } else if (changed || !current || request.kind === 'undeploy') {
+      generation = (await commitNewGeneration(options.stateDir, options.profile, manifest)).generation;
+    } else {
+      generation = current.generation;
+    }
+    await writer.remove();
+    const seconds = (performance.now() - started) / 1000;
+    const what = request.kind === 'undeploy' ? 'Undeployed' : rollbackTo !== undefined ? 'Rolled back to' : 'Deployed';
+    log(
+      `[coordinator]: ${what} generation ${generation} of profile "${options.profile}": ${result.activated.length} activated, ` +
+        `${result.deactivated.length} deactivated, ${plan.unchanged.length} unchanged (${seconds.toFixed(2)} s)`,
+    );
+    return { status: changed ? 'deployed' : 'unchanged', generation, plan, seconds };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await lock.release();
+  }
+}
