@@ -1,21 +1,45 @@
-// STUB (graph-planners helper replaces this): the graph planners as filters, one object argument,
-// the same names as the Nix filters (contract §3).
-import type { Distribution, Infrastructure, Services } from '../../model/types.js';
+/**
+ * The graph planners as filters (one object argument, the same names as the Nix filters, contract
+ * §3), and their separately usable steps for the CLIs: models → problem graph → solve → distribution.
+ */
+import type { Distribution } from '../../model/types.js';
+import type { GraphPlannerArgs } from './common.js';
+import { graphcolPlan } from './graphcol.js';
+import { minsetcoverPlan, uncoverableWarning } from './minsetcover.js';
+import { multiwaycutPlan } from './multiwaycut.js';
 
-export interface GraphPlannerArgs {
-  services: Services;
-  infrastructure: Infrastructure;
-  distribution: Distribution;
-  /** minsetcover: the target cost property */
-  targetProperty?: string;
+export type { GraphPlannerArgs } from './common.js';
+export { crossTargetLinks } from './common.js';
+export { FlowNetwork } from './maxflow.js';
+export { minsetcoverGraph, solveMinsetcover, minsetcoverPlan, uncoverableWarning, type MinsetcoverStats } from './minsetcover.js';
+export { multiwaycutGraph, solveMultiwaycut, appHostDistribution, multiwaycutPlan, type MultiwaycutStats } from './multiwaycut.js';
+export { graphcolGraph, solveGraphcol, colouringDistribution, graphcolPlan, DEFAULT_SEARCH_BUDGET, type ColourGraph, type GraphcolStats } from './graphcol.js';
+export { multiwaycutDot, graphcolDot } from './dot.js';
+export type { AppHostGraph } from './instance.js';
+
+/**
+ * Greedy weighted set cover on the cost property `targetProperty` (missing = 0). Uncoverable
+ * services keep an empty list; `onWarning` (default: stderr) names them.
+ */
+export function minsetcover(args: GraphPlannerArgs): Distribution {
+  if (args.targetProperty === undefined) throw new TypeError('minsetcover: targetProperty (the cost property) is required');
+  const { distribution, stats } = minsetcoverPlan({ ...args, targetProperty: args.targetProperty });
+  if (stats.uncoverable.length > 0) {
+    const warn = args.onWarning ?? ((message: string) => process.stderr.write(`${message}\n`));
+    warn(uncoverableWarning(stats.uncoverable));
+  }
+  return distribution;
 }
 
-export function minsetcover(_args: GraphPlannerArgs): Distribution {
-  throw new Error('minsetcover: not implemented yet');
+/** Every service on one of its candidates, with few cross-target dependency links. */
+export function multiwaycut(args: GraphPlannerArgs): Distribution {
+  return multiwaycutPlan(args).distribution;
 }
-export function multiwaycut(_args: GraphPlannerArgs): Distribution {
-  throw new Error('multiwaycut: not implemented yet');
-}
-export function graphcol(_args: Omit<GraphPlannerArgs, 'distribution'> & { distribution?: Distribution }): Distribution {
-  throw new Error('graphcol: not implemented yet');
+
+/**
+ * Dependent services on different targets, with as few targets as possible. With a distribution,
+ * each service is restricted to its candidates. Throws PlanningError when no colouring is found.
+ */
+export function graphcol(args: Omit<GraphPlannerArgs, 'distribution'> & { distribution?: Distribution }): Distribution {
+  return graphcolPlan(args).distribution;
 }

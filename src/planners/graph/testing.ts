@@ -1,0 +1,34 @@
+/** Small model builders for the graph planner tests and benchmarks. */
+import type { Distribution, Infrastructure, Services } from '../../model/types.js';
+
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Services from `name → dependsOn` (and optionally connectsTo). */
+export function servicesOf(deps: Record<string, string[]>, connects: Record<string, string[]> = {}): Services {
+  const services: Services = {};
+  for (const [name, dependsOn] of Object.entries(deps)) {
+    services[name] = { name, type: 'process', dependsOn, connectsTo: connects[name] ?? [], activatesAfter: [], properties: {} };
+  }
+  return services;
+}
+
+export function infrastructureOf(targets: string[], properties: Record<string, Record<string, number | string>> = {}): Infrastructure {
+  const infrastructure: Infrastructure = {};
+  for (const name of targets) infrastructure[name] = { name, properties: { hostname: name, ...properties[name] }, containers: {} };
+  return infrastructure;
+}
+
+export function distributionOf(lists: Record<string, string[]>): Distribution {
+  const distribution: Distribution = {};
+  for (const [service, targets] of Object.entries(lists)) distribution[service] = targets.map((target) => ({ target }));
+  return distribution;
+}
