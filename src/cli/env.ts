@@ -1,0 +1,58 @@
+/** dydisnix-env: generate the infrastructure and distribution, assign IDs, then deploy transactionally. */
+import type { EnvOptions } from '../deploy/env.js';
+import { addStateOptions, addTransitionOptions, deployOptionsOf, normaliseArgv, positiveInt, NO_ROLLBACK_HELP, type DeployCliOptions } from '../deploy/cli-options.js';
+import { addModelInputOptions, createProgram, runProgram } from './program.js';
+
+interface EnvCliOptions extends DeployCliOptions, Omit<EnvOptions, 'generation'> {
+  switchGeneration?: string;
+  idsServiceProperty?: string;
+}
+
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  const program = createProgram({
+    name: 'dydisnix-env',
+    description:
+      'Deploy a system on this machine: capture the infrastructure (or read -i), augment it, generate a distribution with the QoS model, ' +
+      'assign IDs, then run the transition (obsolete services stopped in reverse dependency order, new ones started in dependency order, ' +
+      'everything rolled back on a failure). Every target is local; their container properties (e.g. runtimeDir) keep them apart.',
+    examples: [
+      'dydisnix-env -s services.js -i infrastructure.json -q qos.json',
+      'dydisnix-env -s services.js --geninfra ./geninfra.sh -a augment.json -q qos.json --id-resources idresources.json --ids ids.json',
+      'dydisnix-env -s services.js -i infrastructure.json -q qos.json --dry-run',
+      'dydisnix-env --rollback',
+      'dydisnix-env --undeploy -p demo',
+    ],
+    notes: [
+      NO_ROLLBACK_HELP,
+      'State: <state-dir>/<profile>/manifest.json (current), generations/<N>.json, lock, transition.json (docs/deploy.md).',
+      'With --ids, the services model is re-read after the IDs file was updated; during evaluation $DYDISNIX_IDS names the IDs file.',
+      'Environment: DYDISNIX_GENINFRA (default --geninfra), DYSNOMIA_MODULES_PATH (extra module folders), XDG_STATE_HOME.',
+      'Exit status: 0 deployed, 1 the deployment failed (rolled back) or the profile is locked, 2 usage error or invalid model.',
+    ].join('\n'),
+  });
+  addTransitionOptions(
+    addStateOptions(
+      addModelInputOptions(program)
+        .option('-s, --services <file>', 'services model (required unless --undeploy/--rollback)')
+        .option('-q, --qos <file>', 'QoS model (required unless --undeploy/--rollback)')
+        .option('-i, --infrastructure <file>', 'infrastructure model (instead of capturing it)')
+        .option('--geninfra <command>', 'shell command printing the infrastructure model (JSON, Nix or XML)')
+        .option('-a, --augment <file>', 'augmentation model applied to the infrastructure')
+        .option('-F, --filters <file>', 'custom filters catalogue for the QoS model')
+        .option('--id-resources <file>', 'ID resources model (with --ids)')
+        .option('--ids <file>', 'IDs model, updated atomically (created when missing)')
+        .option('--ids-service-property <name>', 'service property listing the resources a service needs IDs from (default requiresUniqueIdsFor)')
+        .option('--undeploy', 'stop every service of the profile')
+        .option('--rollback', 'switch back to the previous generation')
+        .option('--switch-generation <n>', 'switch to generation N'),
+    ),
+  ).action(async (options: EnvCliOptions) => {
+    const { runEnv } = await import('../deploy/env.js');
+    const { switchGeneration, ...rest } = options;
+    await runEnv(
+      { ...rest, ...(switchGeneration !== undefined ? { generation: positiveInt(switchGeneration, '--switch-generation') } : {}) },
+      deployOptionsOf(options, 'dydisnix-env'),
+    );
+  });
+  await runProgram(program, normaliseArgv(argv));
+}

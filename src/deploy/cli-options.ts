@@ -1,0 +1,60 @@
+/** Options shared by the deploying commands (env, processes-switch, self-adapt). */
+import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+import type { DeployOptions } from './deploy.js';
+import { DEFAULT_PROFILE, checkProfileName, defaultStateDir } from './state.js';
+
+export interface DeployCliOptions {
+  stateDir?: string;
+  profile?: string;
+  maxConcurrentTransfers?: string;
+  rollbackOnFailure?: boolean;
+  dryRun?: boolean;
+  timeout?: string;
+}
+
+export function addStateOptions(program: Command, defaultProfile = DEFAULT_PROFILE): Command {
+  return program
+    .option('--state-dir <dir>', 'deployment state folder (default $XDG_STATE_HOME/dydisnix, else ~/.local/state/dydisnix)')
+    .option('-p, --profile <name>', `deployment profile (default ${defaultProfile})`);
+}
+
+export function addTransitionOptions(program: Command): Command {
+  return program
+    .option('-m, --max-concurrent-transfers <n>', 'jobs at once per target (default: the target\'s numOfCores, else 1)')
+    // `--no-rollback` is rewritten to this (see normaliseArgv): commander would merge it with `--rollback`.
+    .addOption(new Option('--no-rollback-on-failure', 'on a failure, stop at once instead of restoring the previous deployment').hideHelp())
+    .option('--timeout <seconds>', 'kill an activation step that takes longer than this')
+    .option('--dry-run', 'print the transition plan and change nothing');
+}
+
+export const NO_ROLLBACK_HELP = '--no-rollback: on a failure, stop at once instead of restoring the previous deployment (the next run settles the state).';
+
+/** `--no-rollback` → `--no-rollback-on-failure` (only before a `--` separator). */
+export function normaliseArgv(argv: readonly string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.map((arg, i) => (arg === '--no-rollback' && (end < 0 || i < end) ? '--no-rollback-on-failure' : arg));
+}
+
+function positiveInt(text: string, option: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${option} expects a positive integer, got "${text}"`);
+  return value;
+}
+
+export function deployOptionsOf(options: DeployCliOptions, command: string, defaultProfile = DEFAULT_PROFILE): DeployOptions {
+  const profile = checkProfileName(options.profile ?? defaultProfile);
+  return {
+    stateDir: options.stateDir ?? defaultStateDir(),
+    profile,
+    command: `${command} (profile ${profile})`,
+    ...(options.maxConcurrentTransfers !== undefined ? { maxConcurrent: positiveInt(options.maxConcurrentTransfers, '-m') } : {}),
+    ...(options.rollbackOnFailure === false ? { noRollback: true } : {}),
+    ...(options.dryRun ? { dryRun: true } : {}),
+    ...(options.timeout !== undefined ? { timeoutMs: positiveInt(options.timeout, '--timeout') * 1000 } : {}),
+    log: (line: string) => process.stderr.write(`${line}\n`),
+    print: (line: string) => process.stdout.write(`${line}\n`),
+  };
+}
+
+export { positiveInt };

@@ -1,0 +1,207 @@
+/**
+ * dydisnix-env's pipeline (reference §1.15, B11 fixed): capture the infrastructure (or read -i),
+ * augment it (-a), generate the distribution (gendist with -q and -F), assign IDs (--id-resources +
+ * --ids, the IDs file updated atomically, then the services model re-read so that the IDs reach the
+ * services), build the manifest and run the transition.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ToolError, UsageError } from '../errors.js';
+import type { LoadOptions } from '../model/load.js';
+import type { Infrastructure } from '../model/types.js';
+import type { DeployOptions, DeployResult } from './deploy.js';
+import type { Manifest } from './manifest.js';
+
+export interface EnvOptions {
+  services?: string;
+  qos?: string;
+  infrastructure?: string;
+  /** A shell command printing the infrastructure model (JSON, Nix or XML) on stdout. */
+  geninfra?: string;
+  augment?: string;
+  filters?: string;
+  idResources?: string;
+  ids?: string;
+  idsServiceProperty?: string;
+  extraParams?: string;
+  showTrace?: boolean;
+  xml?: boolean;
+  undeploy?: boolean;
+  rollback?: boolean;
+  /** --switch-generation N */
+  generation?: number;
+}
+
+/** The environment variable naming the IDs file while the services model is evaluated. */
+export const IDS_ENV = 'DYDISNIX_IDS';
+
+const coordinator = (log: (line: string) => void) => (message: string) => log(`[coordinator]: ${message}`);
+
+export function loadOptionsOf(options: EnvOptions): LoadOptions {
+  return {
+    ...(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
+    ...(options.showTrace ? { showTrace: true } : {}),
+    ...(options.xml ? { xml: true } : {}),
+  };
+}
+
+/** Run the infrastructure generator through the shell; its stdout is the model. */
+export async function captureInfrastructure(command: string, workDir: string): Promise<string> {
+  const { execa } = await import('execa');
+  const result = await execa('/bin/sh', ['-c', command], { reject: false, stdin: 'ignore', stripFinalNewline: false });
+  if (result.exitCode !== 0) {
+    throw new ToolError(`the infrastructure generator failed (exit status ${result.exitCode ?? result.signal}): ${command}${result.stderr ? `\n${String(result.stderr).trimEnd()}` : ''}`);
+  }
+  const text = String(result.stdout);
+  const trimmed = text.trimStart();
+  const ext = trimmed.startsWith('<') ? 'xml' : trimmed.startsWith('{') && isJson(trimmed) ? 'json' : 'nix';
+  const file = path.join(workDir, `infrastructure_captured.${ext}`);
+  await fs.writeFile(file, text);
+  return file;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The infrastructure file the planners read: -i or the captured one, augmented when -a is given (the
+ * augmented model is written as JSON into workDir).
+ */
+export async function resolveInfrastructure(
+  options: EnvOptions,
+  workDir: string,
+  log: (line: string) => void,
+): Promise<{ file: string; infrastructure: Infrastructure }> {
+  const say = coordinator(log);
+  let file: string;
+  if (options.infrastructure) file = options.infrastructure;
+  else {
+    const command = options.geninfra ?? process.env.DYDISNIX_GENINFRA;
+    if (!command) throw new UsageError('Either an infrastructure generator or an infrastructure expression must be specified! (--geninfra CMD, $DYDISNIX_GENINFRA or -i FILE)');
+    say('Capturing infrastructure...');
+    file = await captureInfrastructure(command, workDir);
+  }
+  const loadOptions = loadOptionsOf(options);
+  if (options.augment) {
+    say('Augmenting the captured infrastructure...');
+    const { augmentInfrastructure } = await import('../augment/augment.js');
+    const infrastructure = await augmentInfrastructure(file, options.augment, loadOptions);
+    const { infrastructureToJson } = await import('../model/formats/json-write.js');
+    const augmented = path.join(workDir, 'infrastructure_augmented.json');
+    await fs.writeFile(augmented, infrastructureToJson(infrastructure));
+    return { file: augmented, infrastructure };
+  }
+  const { loadInfrastructure } = await import('../model/load.js');
+  return { file, infrastructure: await loadInfrastructure(file, loadOptions) };
+}
+
+function idsFormat(file: string): 'json' | 'xml' | 'nix' {
+  const lower = file.toLowerCase();
+  return lower.endsWith('.json') ? 'json' : lower.endsWith('.xml') ? 'xml' : 'nix';
+}
+
+/** Models → manifest: gendist, then IDs, then re-read the services. */
+export async function planManifest(
+  options: EnvOptions,
+  infrastructureFile: string,
+  deploy: Pick<DeployOptions, 'stateDir' | 'profile' | 'dryRun'>,
+  log: (line: string) => void,
+): Promise<Manifest> {
+  const say = coordinator(log);
+  if (!options.services) throw new UsageError('A services model must be specified! (-s FILE)');
+  if (!options.qos) throw new UsageError('A quality of service model must be specified! (-q FILE)');
+  if ((options.idResources === undefined) !== (options.ids === undefined)) {
+    throw new UsageError('ID assignment needs both --id-resources FILE (the pools) and --ids FILE (the assignments, created when missing)');
+  }
+  const loadOptions = loadOptionsOf(options);
+  if (options.ids) process.env[IDS_ENV] = path.resolve(options.ids);
+  say('Generating a distribution model...');
+  const { gendist } = await import('../qos/gendist.js');
+  const generated = await gendist({
+    ...loadOptions,
+    services: options.services,
+    infrastructure: infrastructureFile,
+    qos: options.qos,
+    ...(options.filters ? { filters: options.filters } : {}),
+    stateDir: deploy.stateDir,
+    profile: deploy.profile,
+  });
+  let services = generated.services;
+  if (options.idResources && options.ids) {
+    say('Updating the ID assignments...');
+    const load = await import('../model/load.js');
+    const { assignIds } = await import('../ids/assign.js');
+    const { formatIds } = await import('../model/write.js');
+    const exists = await fs.access(options.ids).then(
+      () => true,
+      () => false,
+    );
+    const result = assignIds({
+      services,
+      resources: await load.loadIdResources(options.idResources, loadOptions),
+      previous: exists ? await load.loadIds(options.ids, loadOptions) : undefined,
+      distribution: generated.distribution,
+      ...(options.idsServiceProperty ? { serviceProperty: options.idsServiceProperty } : {}),
+      resourcesFile: options.idResources,
+    });
+    for (const warning of result.warnings) log(`[coordinator]: warning: ${warning}`);
+    if (deploy.dryRun) {
+      say(`Dry run: the IDs file ${options.ids} is not updated (${result.stats.assigned} new, ${result.stats.retained} kept, ${result.stats.dropped} dropped)`);
+    } else {
+      const { writeFileAtomic } = await import('../io/atomic.js');
+      const text = await formatIds(result.ids, idsFormat(options.ids));
+      await writeFileAtomic(options.ids, text.endsWith('\n') ? text : `${text}\n`);
+      // The services model reads the IDs (JS: process.env.DYDISNIX_IDS or a sibling file; Nix: getEnv).
+      services = await load.loadServices(options.services, loadOptions);
+    }
+  }
+  const { buildManifest } = await import('./manifest.js');
+  return buildManifest({
+    services,
+    infrastructure: generated.infrastructure,
+    distribution: generated.distribution,
+    baseDir: path.dirname(path.resolve(options.services)),
+    servicesFile: options.services,
+    origin: {
+      command: 'dydisnix-env',
+      services: path.resolve(options.services),
+      qos: path.resolve(options.qos),
+      ...(options.infrastructure ? { infrastructure: path.resolve(options.infrastructure) } : {}),
+    },
+  });
+}
+
+export async function withWorkDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dydisnix-env-'));
+  try {
+    return await run(dir);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The whole of dydisnix-env. */
+export async function runEnv(options: EnvOptions, deployOptions: DeployOptions): Promise<DeployResult> {
+  const log = deployOptions.log ?? (() => {});
+  const { deploy } = await import('./deploy.js');
+  if (options.undeploy && options.rollback) throw new UsageError('--undeploy and --rollback exclude each other');
+  if (options.undeploy) return deploy({ kind: 'undeploy' }, deployOptions);
+  if (options.rollback || options.generation !== undefined) {
+    return deploy({ kind: 'rollback', ...(options.generation !== undefined ? { generation: options.generation } : {}) }, deployOptions);
+  }
+  if (!options.services) throw new UsageError('A services model must be specified! (-s FILE)');
+  if (!options.qos) throw new UsageError('A quality of service model must be specified! (-q FILE)');
+  return withWorkDir(async (workDir) => {
+    const { file } = await resolveInfrastructure(options, workDir, log);
+    const manifest = await planManifest(options, file, deployOptions, log);
+    coordinator(log)('Deploying the system...');
+    return deploy({ kind: 'switch', manifest }, deployOptions);
+  });
+}
