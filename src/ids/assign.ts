@@ -8,7 +8,7 @@
 import { ModelError, PlanningError } from '../errors.js';
 import { modelPath } from '../model/path.js';
 import type { Distribution, IdResources, Ids, Services } from '../model/types.js';
-import { sortedKeys } from '../model/value.js';
+import { compareNames, sortedKeys } from '../model/value.js';
 import { Pool } from './pool.js';
 
 export const DEFAULT_SERVICE_PROPERTY = 'requiresUniqueIdsFor';
@@ -34,8 +34,8 @@ export interface AssignResult {
   stats: { retained: number; dropped: number; assigned: number };
 }
 
-/** Scope state of one resource: which IDs are taken (id → holder) and the services holding one. */
-type Taken = Map<number, string>;
+/** Which IDs are taken in a scope: id → index of the holding service. */
+type Taken = Map<number, number>;
 
 export function assignIds(input: AssignInput): AssignResult {
   const { services, resources, previous, distribution } = input;
@@ -57,35 +57,41 @@ export function assignIds(input: AssignInput): AssignResult {
     }
   }
 
-  // The services in scope, in sorted order, and (distribution mode) the targets each is deployed on.
-  const targetsOf = new Map<string, string[]>();
+  // The services in scope, in sorted order (addressed by index below), and (distribution mode) the
+  // targets each is deployed on.
   let names: string[];
+  const targetsOf: string[][] = [];
   if (distribution) {
     names = [];
-    for (const name of sortedKeys(distribution)) {
+    for (const name of sortedNames(distribution)) {
       if (!Object.hasOwn(services, name)) continue;
-      const targets = [...new Set(distribution[name]!.map((mapping) => mapping.target))].sort();
-      if (targets.length === 0) continue;
+      const mappings = distribution[name]!;
+      if (mappings.length === 0) continue;
       names.push(name);
-      targetsOf.set(name, targets);
+      targetsOf.push(mappings.length === 1 ? [mappings[0]!.target] : [...new Set(mappings.map((mapping) => mapping.target))].sort());
     }
   } else {
-    names = sortedKeys(services);
+    names = sortedNames(services);
   }
+  const count = names.length;
 
-  const required = requirements(services, names, property, resources, warnings);
-  const requires = (service: string, resource: string) => required.get(service)?.has(resource) === true;
+  // requires[r][i]: service i lists resource r.
+  const requires = requirements(services, names, property, resourceNames, warnings);
 
-  // Phase 1: keep the previous assignments that still hold.
+  // Phase 1: keep the previous assignments that still hold. tables[r][i] = id, NaN when none.
   const stats = { retained: 0, dropped: 0, assigned: 0 };
-  const tables = new Map<string, Map<string, number>>();
+  const tables = new Map<string, Float64Array>();
   for (const resource of resourceNames) {
     const pool = pools.get(resource)!;
-    const table = new Map<string, number>();
-    const before = previous && Object.hasOwn(previous.ids, resource) ? previous.ids[resource]! : {};
-    for (const service of sortedKeys(before)) {
-      const id = before[service]!;
-      if (requires(service, resource) && pool.contains(id)) table.set(service, id);
+    const table = new Float64Array(count).fill(Number.NaN);
+    const needs = requires.get(resource)!;
+    const before = previous && Object.hasOwn(previous.ids, resource) ? previous.ids[resource]! : undefined;
+    if (before) {
+      for (let i = 0; i < count; i++) {
+        if (needs[i] === 0 || !Object.hasOwn(before, names[i]!)) continue;
+        const id = before[names[i]!]!;
+        if (pool.contains(id)) table[i] = id;
+      }
     }
     tables.set(resource, table);
   }
@@ -99,14 +105,14 @@ export function assignIds(input: AssignInput): AssignResult {
   }
 
   // Per-target memory: only in distribution mode, only for targets still hosting services (fix B9).
-  const hosting = new Map<string, string[]>();
-  for (const service of names) {
-    for (const target of targetsOf.get(service) ?? []) {
+  const hosting = new Map<string, number[]>();
+  targetsOf.forEach((targets, i) => {
+    for (const target of targets) {
       let list = hosting.get(target);
       if (!list) hosting.set(target, (list = []));
-      list.push(service);
+      list.push(i);
     }
-  }
+  });
   const hostingTargets = [...hosting.keys()].sort();
   const lastPerTarget = new Map<string, Map<string, number>>();
   if (distribution && previous) {
@@ -125,43 +131,44 @@ export function assignIds(input: AssignInput): AssignResult {
   for (const resource of resourceNames) {
     const pool = pools.get(resource)!;
     const table = tables.get(resource)!;
+    const needs = requires.get(resource)!;
     if (resources[resource]!.scope === 'global') {
       const taken: Taken = new Map();
-      for (const service of names) {
-        const id = table.get(service);
-        if (id === undefined) continue;
+      for (let i = 0; i < count; i++) {
+        const id = table[i]!;
+        if (Number.isNaN(id)) continue;
         const holder = taken.get(id);
         if (holder !== undefined) {
-          table.delete(service);
-          warnings.push(`${resource}: services "${holder}" and "${service}" both held ID ${id}; "${service}" gets a fresh ID`);
-        } else taken.set(id, service);
+          table[i] = Number.NaN;
+          warnings.push(`${resource}: services "${names[holder]}" and "${names[i]}" both held ID ${id}; "${names[i]}" gets a fresh ID`);
+        } else taken.set(id, i);
       }
       let cursor = pool.startIndex(lastAssignments.get(resource));
-      for (const service of names) {
-        if (table.has(service) || !requires(service, resource)) continue;
-        if (taken.size >= pool.size) throw depleted(pool, service, undefined);
+      for (let i = 0; i < count; i++) {
+        if (needs[i] === 0 || !Number.isNaN(table[i]!)) continue;
+        if (taken.size >= pool.size) throw depleted(pool, names[i]!, undefined);
         let index = cursor;
         while (taken.has(pool.valueAt(index))) index = index + 1 >= pool.size ? 0 : index + 1;
         const id = pool.valueAt(index);
-        table.set(service, id);
-        taken.set(id, service);
+        table[i] = id;
+        taken.set(id, i);
         lastAssignments.set(resource, id);
         cursor = index + 1 >= pool.size ? 0 : index + 1;
         stats.assigned++;
       }
     } else {
       const takenOn = new Map<string, Taken>(hostingTargets.map((target) => [target, new Map()]));
-      for (const service of names) {
-        const id = table.get(service);
-        if (id === undefined) continue;
-        const targets = targetsOf.get(service)!;
+      for (let i = 0; i < count; i++) {
+        const id = table[i]!;
+        if (Number.isNaN(id)) continue;
+        const targets = targetsOf[i]!;
         const clash = targets.find((target) => takenOn.get(target)!.has(id));
         if (clash !== undefined) {
-          table.delete(service);
-          const holder = takenOn.get(clash)!.get(id)!;
-          warnings.push(`${resource}: services "${holder}" and "${service}" both held ID ${id} on target "${clash}"; "${service}" gets a fresh ID`);
+          table[i] = Number.NaN;
+          const holder = names[takenOn.get(clash)!.get(id)!]!;
+          warnings.push(`${resource}: services "${holder}" and "${names[i]}" both held ID ${id} on target "${clash}"; "${names[i]}" gets a fresh ID`);
         } else {
-          for (const target of targets) takenOn.get(target)!.set(id, service);
+          for (const target of targets) takenOn.get(target)!.set(id, i);
         }
       }
       for (const target of hostingTargets) {
@@ -169,26 +176,25 @@ export function assignIds(input: AssignInput): AssignResult {
         let memory = lastPerTarget.get(target);
         if (!memory) lastPerTarget.set(target, (memory = new Map()));
         let cursor = pool.startIndex(memory.get(resource));
-        for (const service of hosting.get(target)!) {
-          if (table.has(service) || !requires(service, resource)) continue;
-          const targets = targetsOf.get(service)!;
-          const takens = targets.map((t) => takenOn.get(t)!);
-          const free = (id: number) => takens.every((taken) => !taken.has(id));
+        for (const i of hosting.get(target)!) {
+          if (needs[i] === 0 || !Number.isNaN(table[i]!)) continue;
+          const takens = targetsOf[i]!.map((t) => takenOn.get(t)!);
           let index = cursor;
           let found = false;
           // Bounded walk: at most one lap of the lattice, and never more steps than IDs in use + 1.
           const limit = Math.min(pool.size, takens.reduce((sum, taken) => sum + taken.size, 0) + 1);
           for (let step = 0; step < limit; step++) {
-            if (free(pool.valueAt(index))) {
+            const candidate = pool.valueAt(index);
+            if (takens.every((taken) => !taken.has(candidate))) {
               found = true;
               break;
             }
             index = index + 1 >= pool.size ? 0 : index + 1;
           }
-          if (!found) throw depleted(pool, service, targets);
+          if (!found) throw depleted(pool, names[i]!, targetsOf[i]!);
           const id = pool.valueAt(index);
-          table.set(service, id);
-          for (const taken of takens) taken.set(id, service);
+          table[i] = id;
+          for (const taken of takens) taken.set(id, i);
           memory.set(resource, id);
           cursor = index + 1 >= pool.size ? 0 : index + 1;
           stats.assigned++;
@@ -199,13 +205,18 @@ export function assignIds(input: AssignInput): AssignResult {
 
   // Output, every level in sorted order; every resource appears, even without assignments.
   const ids: Ids = { ids: {}, lastAssignments: {}, lastAssignmentsPerTarget: {} };
+  let total = 0;
   for (const resource of resourceNames) {
     const table = tables.get(resource)!;
     const out: Record<string, number> = {};
-    for (const service of [...table.keys()].sort()) out[service] = table.get(service)!;
+    for (let i = 0; i < count; i++) {
+      if (Number.isNaN(table[i]!)) continue;
+      out[names[i]!] = table[i]!;
+      total++;
+    }
     ids.ids[resource] = out;
   }
-  stats.retained = [...tables.values()].reduce((sum, table) => sum + table.size, 0) - stats.assigned;
+  stats.retained = total - stats.assigned;
   stats.dropped -= stats.retained;
   for (const resource of [...lastAssignments.keys()].sort()) ids.lastAssignments[resource] = lastAssignments.get(resource)!;
   for (const target of [...lastPerTarget.keys()].sort()) {
@@ -217,33 +228,41 @@ export function assignIds(input: AssignInput): AssignResult {
   return { ids, warnings, stats };
 }
 
+/** Sorted keys, without paying for the sort when they already are (models we write are sorted). */
+function sortedNames(record: object): string[] {
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) return keys.sort(compareNames);
+  }
+  return keys;
+}
+
 /**
- * For each service in scope, the set of defined resources it requires IDs from: its property must be
- * a list (anything else means "none"). Unknown resource names and non-list values are warned about.
+ * For each defined resource, which services in scope (by index) require IDs from it: the property
+ * must be a list (anything else means "none"). Unknown resource names and non-list values are warned about.
  */
-function requirements(services: Services, names: readonly string[], property: string, resources: IdResources, warnings: string[]): Map<string, Set<string>> {
-  const required = new Map<string, Set<string>>();
+function requirements(services: Services, names: readonly string[], property: string, resourceNames: readonly string[], warnings: string[]): Map<string, Uint8Array> {
+  const required = new Map(resourceNames.map((resource) => [resource, new Uint8Array(names.length)]));
   const unknown = new Map<string, string[]>();
   const notLists: string[] = [];
-  for (const service of names) {
+  names.forEach((service, i) => {
     const value = services[service]!.properties[property];
-    if (value === undefined) continue;
+    if (value === undefined) return;
     if (!Array.isArray(value)) {
       notLists.push(service);
-      continue;
+      return;
     }
-    const set = new Set<string>();
     for (const item of value) {
       if (typeof item !== 'string') continue;
-      if (Object.hasOwn(resources, item)) set.add(item);
+      const needs = required.get(item);
+      if (needs) needs[i] = 1;
       else {
         let list = unknown.get(item);
         if (!list) unknown.set(item, (list = []));
-        list.push(service);
+        if (list[list.length - 1] !== service) list.push(service);
       }
     }
-    if (set.size > 0) required.set(service, set);
-  }
+  });
   for (const resource of [...unknown.keys()].sort()) {
     warnings.push(`resource "${resource}" is not in the ID resources model; no IDs for it are assigned to ${serviceList(unknown.get(resource)!)}`);
   }
