@@ -17,6 +17,7 @@ interface XmlOptions {
   showTrace?: boolean;
   xml?: boolean;
   outputJson?: boolean;
+  outputNix?: boolean;
 }
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
@@ -39,6 +40,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     .option('--id-resources <file>', 'ID resources model')
     .option('--ids <file>', 'IDs model')
     .option('--output-json', 'write the JSON form instead of XML')
+    .option('--output-nix', 'write the Nix form instead of XML')
     .action(async (options: XmlOptions) => {
       await emit(await convert(options));
     });
@@ -48,7 +50,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
 async function convert(options: XmlOptions): Promise<string> {
   const load = await import('../model/load.js');
   const write = await import('../model/write.js');
-  const format = options.outputJson ? 'json' : 'xml';
+  const format = options.outputJson ? 'json' : options.outputNix ? 'nix' : 'xml';
   const loadOptions: LoadOptions = {
     ...(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
     ...(options.showTrace ? { showTrace: true } : {}),
