@@ -225,6 +225,32 @@ describe('dydisnix-id-assign: machine scope', () => {
     });
   });
 
+  it('XML output round-trips through --ids, updated in place; a failed XML update leaves the file untouched', async () => {
+    const dir = await writeTree({
+      'services.json': JSON.stringify({
+        a: { name: 'a', requiresUniqueIdsFor: ['ports'] },
+        b: { name: 'b', requiresUniqueIdsFor: ['ports'] },
+        c: { name: 'c', requiresUniqueIdsFor: ['ports'] },
+      }),
+      'd1.json': JSON.stringify({ a: ['t1'], c: ['t2'] }),
+      'd2.json': JSON.stringify({ a: ['t1'], b: ['t1'], c: ['t2'] }),
+      'd3.json': JSON.stringify({ a: ['t1'], b: ['t1'], c: ['t1'] }),
+      'small.json': JSON.stringify({ ports: { min: 1, max: 2, scope: 'machine' } }),
+    });
+    const base = ['-s', 'services.json', '-i', machine('infrastructure.json'), '--id-resources', 'small.json'];
+    expect((await runBin(BIN, [...base, '-d', 'd1.json', '--output-xml', '--output-file', 'ids.xml'], { cwd: dir })).code).toBe(0);
+    const first = await fs.readFile(path.join(dir, 'ids.xml'), 'utf8');
+    expect(first).toContain('<target name="t1">\n      <assignment name="ports">1</assignment>');
+    const second = await runBin(BIN, [...base, '-d', 'd2.json', '--ids', 'ids.xml', '--output-xml', '--output-file', 'ids.xml'], { cwd: dir });
+    expect(second.code).toBe(0);
+    const updated = await fs.readFile(path.join(dir, 'ids.xml'), 'utf8');
+    expect(updated).toContain('<resource name="ports">\n      <assignment name="a">1</assignment>\n      <assignment name="b">2</assignment>\n      <assignment name="c">1</assignment>');
+    const third = await runBin(BIN, [...base, '-d', 'd3.json', '--ids', 'ids.xml', '--output-xml', '--output-file', 'ids.xml'], { cwd: dir });
+    expect(third.code).toBe(1);
+    expect(third.stderr).toContain('resource "ports" (pool 1..2: 2 IDs) has no free ID left for service "c" on target "t1"');
+    expect(await fs.readFile(path.join(dir, 'ids.xml'), 'utf8')).toBe(updated);
+  });
+
   it('is refused in services mode (exit 2) with the reason', async () => {
     const result = await runBin(BIN, ['-s', machine('services.json'), '--id-resources', machine('idresources.json')]);
     expect(result.code).toBe(2);
