@@ -1,0 +1,67 @@
+/**
+ * dydisnix-gendist's job: load the models, make the initial distribution (the cartesian product or
+ * `-d`), find the previous distribution (a file or the deployment state), run the QoS policy.
+ */
+import type { LoadOptions } from '../model/load.js';
+import type { Distribution, Infrastructure, Services } from '../model/types.js';
+import type { Explainer } from '../planners/common.js';
+import type { FilterContext } from '../planners/registry.js';
+
+export interface GendistOptions extends LoadOptions {
+  services: string;
+  infrastructure: string;
+  qos?: string;
+  filters?: string;
+  /** `-d`: initial candidates instead of the cartesian product. */
+  distribution?: string;
+  previousDistribution?: string;
+  /** Deployment state folder and profile: `<stateDir>/<profile>/manifest.json` (src/deploy/state.ts). */
+  stateDir?: string;
+  profile?: string;
+  explain?: boolean;
+}
+
+export interface GendistResult {
+  distribution: Distribution;
+  services: Services;
+  infrastructure: Infrastructure;
+}
+
+async function loadPrevious(options: GendistOptions, loadOptions: LoadOptions, infrastructure: Infrastructure): Promise<Distribution | null> {
+  if (options.previousDistribution) {
+    const file = options.previousDistribution;
+    const load = await import('../model/load.js');
+    // JSON/XML previous distributions may name machines that are gone: no target check for them.
+    if (/\.(json|xml)$/i.test(file)) {
+      const { distributionFromRaw } = await import('../model/schemas.js');
+      return distributionFromRaw(await load.loadRaw('distribution', file, loadOptions), file);
+    }
+    return load.loadDistribution(file, { ...loadOptions, infrastructure });
+  }
+  // The deployment state of dydisnix-env (src/deploy/state.ts): <state-dir>/<profile>/manifest.json.
+  const state = await import('../deploy/state.js');
+  return state.previousDistributionFromState(options.stateDir ?? state.defaultStateDir(), options.profile ?? state.DEFAULT_PROFILE);
+}
+
+export async function gendist(options: GendistOptions, explainer?: Explainer): Promise<GendistResult> {
+  const load = await import('../model/load.js');
+  const loadOptions: LoadOptions = {
+    ...(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
+    ...(options.showTrace ? { showTrace: true } : {}),
+    ...(options.xml ? { xml: true } : {}),
+  };
+  const [services, infrastructure] = await Promise.all([load.loadServices(options.services, loadOptions), load.loadInfrastructure(options.infrastructure, loadOptions)]);
+  const { createCartesianProduct } = await import('../planners/cartesian-product.js');
+  const initialDistribution = options.distribution
+    ? await load.loadDistribution(options.distribution, { ...loadOptions, infrastructure, services })
+    : createCartesianProduct({ services, infrastructure });
+  const previousDistribution = await loadPrevious(options, loadOptions, infrastructure);
+  const context: FilterContext = { services, infrastructure, initialDistribution, previousDistribution, ...(explainer ? { explainer } : {}) };
+  const { runPolicy } = await import('./policy.js');
+  const distribution = await runPolicy(context, {
+    ...(options.qos ? { qosFile: options.qos } : {}),
+    ...(options.filters ? { filtersFile: options.filters } : {}),
+    ...(options.showTrace ? { showTrace: true } : {}),
+  });
+  return { distribution, services, infrastructure };
+}

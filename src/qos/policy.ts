@@ -1,0 +1,88 @@
+/**
+ * QoS policies (-q) and filter catalogues (-F): loading, merging and running them.
+ * - no policy: the initial distribution;
+ * - `.json`: a pipeline (pipeline.ts);
+ * - `.js`/`.mjs`: a module exporting `({services, infrastructure, initialDistribution, previousDistribution, filters}) => distribution`;
+ * - `.nix`: a function as in the original, its filter calls carried out by our planners (nix.ts).
+ * A catalogue (Nix or JS) is merged over the reference filters (the original replaced them).
+ */
+import { ModelError } from '../errors.js';
+import { readText } from '../io/input.js';
+import type { Distribution } from '../model/types.js';
+import { referenceFilters, type FilterContext, type FilterSpec } from '../planners/registry.js';
+
+export interface PolicyOptions {
+  qosFile?: string;
+  filtersFile?: string;
+  showTrace?: boolean;
+}
+
+type PolicyKind = 'json' | 'js' | 'nix';
+
+async function kindOf(file: string, what: string): Promise<PolicyKind> {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.js') || lower.endsWith('.mjs')) return 'js';
+  if (lower.endsWith('.nix')) return 'nix';
+  const { formatFromContent } = await import('../model/formats/detect.js');
+  const detected = formatFromContent(await readText(file));
+  if (detected === 'xml') throw new ModelError(file, undefined, `a ${what} must be a .nix, .js/.mjs or .json file`);
+  return detected;
+}
+
+/** Errors raised by filters carry no file: they belong to the policy. */
+function attribute(error: unknown, file: string): unknown {
+  if (error instanceof ModelError && error.file === undefined) return new ModelError(file, error.path, error.detail);
+  return error;
+}
+
+export async function runPolicy(context: FilterContext, options: PolicyOptions): Promise<Distribution> {
+  const { qosFile, filtersFile } = options;
+  if (!qosFile && !filtersFile) return context.initialDistribution;
+  const qosKind = qosFile ? await kindOf(qosFile, 'QoS model') : undefined;
+  const catalogueKind = filtersFile ? await kindOf(filtersFile, 'filters catalogue') : undefined;
+  if (catalogueKind === 'json') throw new ModelError(filtersFile, undefined, 'a filters catalogue must be a Nix expression or a JS module');
+  if (!qosFile) return context.initialDistribution;
+
+  const specs: Record<string, FilterSpec> = referenceFilters();
+  const needsJs = qosKind === 'js' || catalogueKind === 'js';
+  const js = needsJs ? await import('./js.js') : undefined;
+  const models = js ? js.jsModels(context) : undefined;
+  const nix = qosKind === 'nix' || catalogueKind === 'nix' ? await import('./nix.js') : undefined;
+  let jsCustomNames: string[] = [];
+
+  if (catalogueKind === 'js') {
+    const reference = await js!.jsFilters(specs, context, models!, filtersFile);
+    try {
+      const custom = await js!.loadJsCatalogue(filtersFile!, reference, models!, context);
+      jsCustomNames = Object.keys(custom);
+      Object.assign(specs, custom);
+    } catch (error) {
+      throw attribute(error, filtersFile!);
+    }
+  }
+  const session = nix ? new nix.NixSession(context, { ...(options.showTrace ? { showTrace: true } : {}), ...(catalogueKind === 'nix' ? { filtersFile: filtersFile! } : {}), jsFilterNames: jsCustomNames }) : undefined;
+  try {
+    if (catalogueKind === 'nix' && qosKind !== 'nix') {
+      Object.assign(specs, await nix!.nixCatalogueSpecs(filtersFile!, specs, context, session!));
+    }
+    switch (qosKind) {
+      case 'json': {
+        const { parsePipeline, runPipeline } = await import('./pipeline.js');
+        const { parseJsonDocument } = await import('../model/formats/json.js');
+        const document = parseJsonDocument(await readText(qosFile), qosFile, 'qos');
+        return await runPipeline(parsePipeline(document, qosFile, specs), specs, context);
+      }
+      case 'js':
+        return await js!.runJsQos(qosFile, await js!.jsFilters(specs, context, models!, qosFile), models!);
+      case 'nix':
+        return await nix!.runNixQos(qosFile, specs, context, session!);
+      default:
+        return context.initialDistribution;
+    }
+  } catch (error) {
+    throw attribute(error, qosFile);
+  } finally {
+    await session?.dispose();
+  }
+}
