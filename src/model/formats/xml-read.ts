@@ -18,20 +18,32 @@ import { isAttrs, type Attrs, type Value } from '../value.js';
 
 export interface XmlElement {
   name: string;
-  /** undefined when the element has no attributes (most have none: saves an allocation each). */
-  attrs: Record<string, string> | undefined;
+  /**
+   * The `name` and `type` attributes, the only ones the model formats use; other attributes are
+   * checked for well-formedness, then dropped. Plain fields instead of a record: a 60 MB document has
+   * millions of elements and the parse is allocation-bound.
+   */
+  nameAttr: string | undefined;
+  typeAttr: string | undefined;
+  /** NO_CHILDREN (shared, frozen) until the first child arrives, for the same reason. */
   children: XmlElement[];
   /** All character data directly inside, entities decoded; layout between child elements is dropped. */
   text: string;
 }
 
-const NAME = /[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*/y;
+/**
+ * Called with each complete child of the root element, which is then not kept in `root.children`:
+ * the subtree dies young, so a large document never has its whole tree alive (the garbage collector
+ * cost of promoting millions of tree nodes dominated the parse).
+ */
+export type TopLevelHandler = (root: XmlElement, child: XmlElement) => void;
+
 const BLANK = /^[ \t\n\r]*$/;
-const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
 const BANG = 0x21;
 const QUESTION = 0x3f;
+const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /** 1-based line of an offset; only computed when reporting an error. */
@@ -39,6 +51,12 @@ function lineAt(src: string, offset: number): number {
   let line = 1;
   for (let i = src.indexOf('\n'); i >= 0 && i < offset; i = src.indexOf('\n', i + 1)) line++;
   return line;
+}
+
+/** XML name characters, ASCII part exactly; every non-ASCII character is accepted. */
+function isNameChar(c: number, first: boolean): boolean {
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a || c >= 0x80) return true;
+  return !first && ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e);
 }
 
 function entityText(body: string): string | undefined {
@@ -56,10 +74,13 @@ class XmlParser {
   private pos = 0;
   private readonly stack: XmlElement[] = [];
   private root: XmlElement | undefined;
+  /** Attribute names of the current start tag (a prefix of it), reused: one array per tag would be millions. */
+  private readonly seenAttributes: string[] = [];
 
   constructor(
     private readonly src: string,
     private readonly file: string,
+    private readonly onTopLevel: TopLevelHandler | undefined,
   ) {}
 
   parse(): XmlElement {
@@ -93,7 +114,8 @@ class XmlParser {
       return;
     }
     // Indentation between child elements is layout, not data; keeping it would only cost memory.
-    if (top.children.length > 0 && BLANK.test(raw)) return;
+    const hadChildren = top.children.length > 0 || (this.onTopLevel !== undefined && top === this.root);
+    if (hadChildren && BLANK.test(raw)) return;
     top.text += raw.includes('&') ? this.decode(raw, from) : raw;
   }
 
@@ -105,11 +127,13 @@ class XmlParser {
     });
   }
 
-  private readName(at: number, what: string): string {
-    NAME.lastIndex = at;
-    const match = NAME.exec(this.src);
-    if (!match) this.fail(`expected ${what}`, at);
-    return match[0];
+  /** The end of the name starting at `at`. */
+  private nameEnd(at: number, what: string): number {
+    const src = this.src;
+    if (!isNameChar(src.charCodeAt(at), true)) this.fail(`expected ${what}`, at);
+    let end = at + 1;
+    while (end < src.length && isNameChar(src.charCodeAt(end), false)) end++;
+    return end;
   }
 
   private skipSpace(at: number): number {
@@ -156,29 +180,41 @@ class XmlParser {
   }
 
   private endTag(lt: number): void {
-    const name = this.readName(lt + 2, 'an element name');
-    const end = this.skipSpace(lt + 2 + name.length);
+    const nameEnd = this.nameEnd(lt + 2, 'an element name');
+    const name = this.src.slice(lt + 2, nameEnd);
+    const end = this.skipSpace(nameEnd);
     if (this.src.charCodeAt(end) !== GT) this.fail(`expected ">" after </${name}`, end);
     const top = this.stack.pop();
     if (!top) this.fail(`unexpected </${name}>`, lt);
     if (top.name !== name) this.fail(`expected </${top.name}>, found </${name}>`, lt);
     this.pos = end + 1;
+    this.closed(top);
   }
 
   private startTag(lt: number): void {
     const parent = this.stack[this.stack.length - 1];
     if (!parent && this.root) this.fail('more than one root element', lt);
-    const name = this.readName(lt + 1, 'an element name');
-    const element: XmlElement = { name, attrs: undefined, children: [], text: '' };
-    const selfClosing = this.attributes(element, lt + 1 + name.length);
-    if (parent) parent.children.push(element);
-    else this.root = element;
-    if (!selfClosing) this.stack.push(element);
+    const nameEnd = this.nameEnd(lt + 1, 'an element name');
+    const name = this.src.slice(lt + 1, nameEnd);
+    const element: XmlElement = { name, nameAttr: undefined, typeAttr: undefined, children: NO_CHILDREN, text: '' };
+    const selfClosing = this.attributes(element, nameEnd);
+    if (!parent) this.root = element;
+    else if (parent === this.root && this.onTopLevel) {
+      // Streamed to the handler when complete (see TopLevelHandler), not stored.
+    } else if (parent.children === NO_CHILDREN) parent.children = [element];
+    else parent.children.push(element);
+    if (selfClosing) this.closed(element);
+    else this.stack.push(element);
+  }
+
+  private closed(element: XmlElement): void {
+    if (this.onTopLevel && this.stack.length === 1 && this.root !== element) this.onTopLevel(this.root!, element);
   }
 
   /** Reads attributes up to the end of the start tag; returns whether it was `/>`. */
   private attributes(element: XmlElement, at: number): boolean {
     const src = this.src;
+    let count = 0;
     for (;;) {
       const start = this.skipSpace(at);
       const c = src.charCodeAt(start);
@@ -187,14 +223,19 @@ class XmlParser {
         return c === SLASH;
       }
       if (start === at) this.fail(`expected whitespace, ">" or "/>" in <${element.name}>`, start);
-      at = this.attribute(element, start);
+      at = this.attribute(element, start, count++);
     }
   }
 
-  private attribute(element: XmlElement, start: number): number {
+  /** Reads the `index`th attribute of a start tag; returns the offset after its value. */
+  private attribute(element: XmlElement, start: number, index: number): number {
     const src = this.src;
-    const name = this.readName(start, `an attribute name or ">" in <${element.name}>`);
-    let at = this.skipSpace(start + name.length);
+    const nameEnd = this.nameEnd(start, `an attribute name, ">" or "/>" in <${element.name}>`);
+    const name = src.slice(start, nameEnd);
+    const seen = this.seenAttributes;
+    for (let i = 0; i < index; i++) if (seen[i] === name) this.fail(`duplicate attribute ${name} in <${element.name}>`, start);
+    seen[index] = name;
+    let at = this.skipSpace(nameEnd);
     if (src.charCodeAt(at) !== 0x3d /* = */) this.fail(`expected "=" after attribute ${name}`, at);
     at = this.skipSpace(at + 1);
     const quote = src[at];
@@ -204,25 +245,28 @@ class XmlParser {
     let value = src.slice(at + 1, close);
     if (value.includes('<')) this.fail(`"<" in the value of attribute ${name}`, at);
     // XML attribute-value normalisation: literal whitespace becomes a space, character references stay.
-    if (/[\t\n\r]/.test(value)) value = value.replace(/[\t\n\r]/g, ' ');
+    if (value.includes('\n') || value.includes('\t')) value = value.replace(/[\t\n]/g, ' ');
     if (value.includes('&')) value = this.decode(value, at + 1);
-    const attrs = (element.attrs ??= Object.create(null) as Record<string, string>);
-    if (attrs[name] !== undefined) this.fail(`duplicate attribute ${name} in <${element.name}>`, start);
-    attrs[name] = value;
+    if (name === 'name') element.nameAttr = value;
+    else if (name === 'type') element.typeAttr = value;
     return close + 1;
   }
 }
 
-/** Parses a whole XML document into an element tree; malformed input is a ModelError with a line number. */
-export function parseXml(text: string, file: string): XmlElement {
+/**
+ * Parses a whole XML document into an element tree; malformed input is a ModelError with a line
+ * number. With `onTopLevel`, the root's children are handed over one by one instead of kept.
+ */
+export function parseXml(text: string, file: string, onTopLevel?: TopLevelHandler): XmlElement {
   let src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   // XML end-of-line handling; keeps the line count, so error lines stay right.
   if (src.includes('\r')) src = src.replace(/\r\n?/g, '\n');
-  return new XmlParser(src, file).parse();
+  return new XmlParser(src, file, onTopLevel).parse();
 }
 
 // ---------------------------------------------------------------------------------------------
-// Model readers
+// Model readers. Paths are passed as (parent path, key) and only joined for an error or a nested
+// value: building one array per scalar would double the allocations of a large document.
 
 type Path = readonly PathSegment[];
 
@@ -231,8 +275,9 @@ interface Context {
   root: ModelKind;
 }
 
-function fail(ctx: Context, path: Path, detail: string): never {
-  throw new ModelError(ctx.file, modelPath(ctx.root, path), detail);
+/** Fails at path, or at path+key when a key is given. */
+function fail(ctx: Context, path: Path, detail: string, key?: PathSegment): never {
+  throw new ModelError(ctx.file, modelPath(ctx.root, key === undefined ? path : [...path, key]), detail);
 }
 
 /** Assignment that cannot change a prototype: names come from the document. */
@@ -241,69 +286,71 @@ function setKey<T>(record: Record<string, T>, key: string, value: T): void {
   else record[key] = value;
 }
 
-/** The children called `tag`, keyed by their `name` attribute; a repeated name is an error. */
-function namedChildren(ctx: Context, parent: XmlElement, tag: string, path: Path): [string, XmlElement][] {
-  const seen = new Set<string>();
-  const out: [string, XmlElement][] = [];
+/** The children called `tag`, which must have a `name` attribute, each name once. */
+function namedChildren(ctx: Context, parent: XmlElement, tag: string, path: Path): XmlElement[] {
+  const out: XmlElement[] = [];
+  // Few siblings: a linear scan is cheaper than a Set; many: a Set keeps it linear overall.
+  const seen = parent.children.length > 16 ? new Set<string>() : undefined;
   for (const child of parent.children) {
     if (child.name !== tag) continue;
-    const name = child.attrs?.name;
+    const name = child.nameAttr;
     if (name === undefined) fail(ctx, path, `<${tag}> without a name attribute`);
-    if (seen.has(name)) fail(ctx, [...path, name], `duplicate name "${name}"`);
-    seen.add(name);
-    out.push([name, child]);
+    const duplicate = seen ? seen.has(name) : out.some((other) => other.nameAttr === name);
+    if (duplicate) fail(ctx, [...path, name], `duplicate name "${name}"`);
+    seen?.add(name);
+    out.push(child);
   }
   return out;
 }
 
 /** Strict integers: the original used atoi ("12abc" = 12, "abc" = 0); we report such text instead. */
-function parseInteger(ctx: Context, text: string, path: Path): number {
+function parseInteger(ctx: Context, text: string, path: Path, key?: PathSegment): number {
   const trimmed = text.trim();
-  if (!/^[+-]?[0-9]+$/.test(trimmed)) fail(ctx, path, `expected an integer, got ${JSON.stringify(text)}`);
+  if (!/^[+-]?[0-9]+$/.test(trimmed)) fail(ctx, path, `expected an integer, got ${JSON.stringify(text)}`, key);
   const value = Number(trimmed);
-  if (!Number.isSafeInteger(value)) fail(ctx, path, `integer out of range: ${trimmed}`);
+  if (!Number.isSafeInteger(value)) fail(ctx, path, `integer out of range: ${trimmed}`, key);
   return value === 0 ? 0 : value; // no -0
 }
 
-function parseFloatText(ctx: Context, text: string, path: Path): number {
+function parseFloatText(ctx: Context, text: string, path: Path, key?: PathSegment): number {
   const trimmed = text.trim();
   const value = Number(trimmed);
   if (!/^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(trimmed) || !Number.isFinite(value)) {
-    fail(ctx, path, `expected a number, got ${JSON.stringify(text)}`);
+    fail(ctx, path, `expected a number, got ${JSON.stringify(text)}`, key);
   }
   return value === 0 ? 0 : value;
 }
 
-function parseBool(ctx: Context, text: string, path: Path): boolean {
+function parseBool(ctx: Context, text: string, path: Path, key?: PathSegment): boolean {
   const trimmed = text.trim();
   if (trimmed === 'true') return true;
   if (trimmed === 'false') return false;
-  return fail(ctx, path, `expected true or false, got ${JSON.stringify(text)}`);
+  return fail(ctx, path, `expected true or false, got ${JSON.stringify(text)}`, key);
 }
 
 /**
- * A generic typed value (reference.md §0). Without a `type` the original printed "has no type
- * annotation" and dropped the value (paths, nulls, derivations): undefined here, dropped by callers.
+ * A generic typed value (reference.md §0) at path+key. Without a `type` the original printed "has no
+ * type annotation" and dropped the value (paths, nulls, derivations): undefined here, dropped by callers.
  */
-function readTyped(ctx: Context, element: XmlElement, path: Path): Value | undefined {
-  const type = element.attrs?.type;
+function readTyped(ctx: Context, element: XmlElement, path: Path, key: PathSegment): Value | undefined {
+  const type = element.typeAttr;
   switch (type) {
     case undefined:
       return undefined;
     case 'string':
       return element.text;
     case 'int':
-      return parseInteger(ctx, element.text, path);
+      return parseInteger(ctx, element.text, path, key);
     case 'float':
-      return parseFloatText(ctx, element.text, path);
+      return parseFloatText(ctx, element.text, path, key);
     case 'bool':
-      return parseBool(ctx, element.text, path);
+      return parseBool(ctx, element.text, path, key);
     case 'list':
-      return readList(ctx, element, path);
+      return readList(ctx, element, [...path, key]);
     case 'attrs':
-      return readAttrs(ctx, element, path);
+      return readAttrs(ctx, element, [...path, key]);
     default:
-      return fail(ctx, path, `unknown type "${type}"`);
+      return fail(ctx, path, `unknown type "${type}"`, key);
   }
 }
 
@@ -311,7 +358,7 @@ function readList(ctx: Context, element: XmlElement, path: Path): Value[] {
   const out: Value[] = [];
   for (const child of element.children) {
     if (child.name !== 'elem') continue;
-    const value = readTyped(ctx, child, [...path, out.length]);
+    const value = readTyped(ctx, child, path, out.length);
     if (value !== undefined) out.push(value);
   }
   return out;
@@ -320,32 +367,29 @@ function readList(ctx: Context, element: XmlElement, path: Path): Value[] {
 /** `<property name=…>` children as an attrset (the element's own `type` is not checked: `<properties/>` has none). */
 function readAttrs(ctx: Context, element: XmlElement, path: Path): Attrs {
   const out: Attrs = {};
-  for (const [name, child] of namedChildren(ctx, element, 'property', path)) {
-    const value = readTyped(ctx, child, [...path, name]);
-    if (value !== undefined) setKey(out, name, value);
+  for (const child of namedChildren(ctx, element, 'property', path)) {
+    const value = readTyped(ctx, child, path, child.nameAttr!);
+    if (value !== undefined) setKey(out, child.nameAttr!, value);
   }
   return out;
 }
 
-function blankToUndefined(text: string): string | undefined {
-  return BLANK.test(text) ? undefined : text;
+/** Reads every `name`d child called `tag` into a record keyed by that name. */
+function readNamed<T>(ctx: Context, parent: XmlElement, tag: string, path: Path, read: (child: XmlElement, path: Path) => T): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const child of namedChildren(ctx, parent, tag, path)) setKey(out, child.nameAttr!, read(child, [...path, child.nameAttr!]));
+  return out;
 }
 
 // services ------------------------------------------------------------------------------------
 
 const REFERENCE_LISTS = new Set(['dependsOn', 'connectsTo', 'activatesAfter']);
 
-function readServices(ctx: Context, root: XmlElement): unknown {
-  const out: Record<string, unknown> = {};
-  for (const [name, element] of namedChildren(ctx, root, 'service', [])) setKey(out, name, readService(ctx, element, [name]));
-  return out;
-}
-
 function readService(ctx: Context, element: XmlElement, path: Path): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, property] of namedChildren(ctx, element, 'property', path)) {
-    const at = [...path, key];
-    const value = REFERENCE_LISTS.has(key) ? readReferences(ctx, property, at) : readTyped(ctx, property, at);
+  for (const property of namedChildren(ctx, element, 'property', path)) {
+    const key = property.nameAttr!;
+    const value = REFERENCE_LISTS.has(key) ? readReferences(ctx, property, path, key) : readTyped(ctx, property, path, key);
     if (value !== undefined) setKey(out, key, value);
   }
   return out;
@@ -356,13 +400,13 @@ function readService(ctx: Context, element: XmlElement, path: Path): Record<stri
  * the original's filterDerivations, so it arrives as a typed attrset param → service (an attrset with a
  * `name`), or hand-written as a list or attrset of names.
  */
-function readReferences(ctx: Context, property: XmlElement, path: Path): unknown {
-  if (property.attrs?.type === undefined) {
+function readReferences(ctx: Context, property: XmlElement, path: Path, key: string): unknown {
+  if (property.typeAttr === undefined) {
     return property.children.filter((child) => child.name === 'dependency').map((child) => child.text);
   }
-  const value = readTyped(ctx, property, path);
+  const value = readTyped(ctx, property, path, key);
   if (Array.isArray(value)) return value.map((item) => referenceName(item) ?? item);
-  if (isAttrs(value)) return Object.keys(value).map((key) => referenceName(value[key]!) ?? key);
+  if (isAttrs(value)) return Object.keys(value).map((name) => referenceName(value[name]!) ?? name);
   return value; // a scalar: zod reports the wrong type
 }
 
@@ -374,12 +418,6 @@ function referenceName(value: Value): string | undefined {
 
 // infrastructure ------------------------------------------------------------------------------
 
-function readInfrastructure(ctx: Context, root: XmlElement): unknown {
-  const out: Record<string, unknown> = {};
-  for (const [name, element] of namedChildren(ctx, root, 'target', [])) setKey(out, name, readTarget(ctx, element, [name]));
-  return out;
-}
-
 function readTarget(ctx: Context, element: XmlElement, path: Path): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const child of element.children) {
@@ -388,37 +426,23 @@ function readTarget(ctx: Context, element: XmlElement, path: Path): Record<strin
         out.properties = readAttrs(ctx, child, [...path, 'properties']);
         break;
       case 'containers':
-        out.containers = readContainers(ctx, child, [...path, 'containers']);
+        out.containers = readNamed(ctx, child, 'container', [...path, 'containers'], (container, at) => readAttrs(ctx, container, at));
         break;
       case 'system':
       case 'clientInterface':
-      case 'targetProperty': {
+      case 'targetProperty':
         // infrastructure.xsl writes every field, empty when unset.
-        const text = blankToUndefined(child.text);
-        if (text !== undefined) out[child.name] = text;
+        if (!BLANK.test(child.text)) out[child.name] = child.text;
         break;
-      }
       case 'numOfCores':
-        if (!BLANK.test(child.text)) out.numOfCores = parseInteger(ctx, child.text, [...path, 'numOfCores']);
+        if (!BLANK.test(child.text)) out.numOfCores = parseInteger(ctx, child.text, path, 'numOfCores');
         break;
     }
   }
   return out;
 }
 
-function readContainers(ctx: Context, element: XmlElement, path: Path): Record<string, Attrs> {
-  const out: Record<string, Attrs> = {};
-  for (const [name, container] of namedChildren(ctx, element, 'container', path)) setKey(out, name, readAttrs(ctx, container, [...path, name]));
-  return out;
-}
-
 // distribution --------------------------------------------------------------------------------
-
-function readDistribution(ctx: Context, root: XmlElement): unknown {
-  const out: Record<string, unknown> = {};
-  for (const [name, element] of namedChildren(ctx, root, 'service', [])) setKey(out, name, readMappings(element));
-  return out;
-}
 
 /** `<mapping>` items (distribution.xsl), or `<target>` wrappers (the C tools' output, B12), or plain `<target>`s. */
 function readMappings(service: XmlElement): unknown[] {
@@ -444,12 +468,6 @@ function readMapping(mapping: XmlElement): unknown {
 
 // idresources ---------------------------------------------------------------------------------
 
-function readIdResources(ctx: Context, root: XmlElement): unknown {
-  const out: Record<string, unknown> = {};
-  for (const [name, element] of namedChildren(ctx, root, 'resource', [])) setKey(out, name, readIdResource(ctx, element, [name]));
-  return out;
-}
-
 function readIdResource(ctx: Context, element: XmlElement, path: Path): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const child of element.children) {
@@ -458,7 +476,7 @@ function readIdResource(ctx: Context, element: XmlElement, path: Path): Record<s
       case 'max':
       case 'step':
         // An empty <step/> crashed the original; here empty means unset.
-        if (!BLANK.test(child.text)) out[child.name] = parseInteger(ctx, child.text, [...path, child.name]);
+        if (!BLANK.test(child.text)) out[child.name] = parseInteger(ctx, child.text, path, child.name);
         break;
       case 'scope':
         if (child.text !== '') out.scope = child.text;
@@ -472,32 +490,20 @@ function readIdResource(ctx: Context, element: XmlElement, path: Path): Record<s
 
 function readIds(ctx: Context, root: XmlElement): unknown {
   const out: Record<string, unknown> = {};
+  const assignments = (element: XmlElement, path: Path): Record<string, number> =>
+    readNamed(ctx, element, 'assignment', path, (assignment, at) => parseInteger(ctx, assignment.text, at));
   for (const child of root.children) {
     switch (child.name) {
       case 'ids':
-        out.ids = readAssignmentTables(ctx, child, 'resource', ['ids']);
+        out.ids = readNamed(ctx, child, 'resource', ['ids'], assignments);
         break;
       case 'lastAssignments':
-        out.lastAssignments = readAssignments(ctx, child, ['lastAssignments']);
+        out.lastAssignments = assignments(child, ['lastAssignments']);
         break;
       case 'lastAssignmentsPerTarget':
-        out.lastAssignmentsPerTarget = readAssignmentTables(ctx, child, 'target', ['lastAssignmentsPerTarget']);
+        out.lastAssignmentsPerTarget = readNamed(ctx, child, 'target', ['lastAssignmentsPerTarget'], assignments);
         break;
     }
-  }
-  return out;
-}
-
-function readAssignmentTables(ctx: Context, element: XmlElement, tag: string, path: Path): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const [name, table] of namedChildren(ctx, element, tag, path)) setKey(out, name, readAssignments(ctx, table, [...path, name]));
-  return out;
-}
-
-function readAssignments(ctx: Context, element: XmlElement, path: Path): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, assignment] of namedChildren(ctx, element, 'assignment', path)) {
-    setKey(out, name, parseInteger(ctx, assignment.text, [...path, name]));
   }
   return out;
 }
@@ -508,12 +514,9 @@ function readDocs(ctx: Context, root: XmlElement): unknown {
   const out: Record<string, unknown> = {};
   for (const child of root.children) {
     switch (child.name) {
-      case 'groups': {
-        const groups: Record<string, string> = {};
-        for (const [name, group] of namedChildren(ctx, child, 'group', ['groups'])) setKey(groups, name, group.text);
-        out.groups = groups;
+      case 'groups':
+        out.groups = readNamed(ctx, child, 'group', ['groups'], (group) => group.text);
         break;
-      }
       case 'fields':
         out.fields = child.children.filter((field) => field.name === 'field').map((field) => field.text);
         break;
@@ -531,11 +534,9 @@ function readDocs(ctx: Context, root: XmlElement): unknown {
  */
 function readDescriptions(ctx: Context, element: XmlElement): Record<string, string> {
   const out: Record<string, string> = {};
-  const seen = new Set<string>();
   for (const child of element.children) {
-    const key = child.name === 'description' && child.attrs?.name !== undefined ? child.attrs.name : child.name;
-    if (seen.has(key)) fail(ctx, ['descriptions', key], `duplicate name "${key}"`);
-    seen.add(key);
+    const key = child.name === 'description' && child.nameAttr !== undefined ? child.nameAttr : child.name;
+    if (Object.hasOwn(out, key)) fail(ctx, ['descriptions', key], `duplicate name "${key}"`);
     setKey(out, key, child.text);
   }
   return out;
@@ -552,20 +553,42 @@ const ROOT_ELEMENTS: Record<ModelKind, string> = {
   docs: 'docs-config',
 };
 
-const READERS: Record<ModelKind, (ctx: Context, root: XmlElement) => unknown> = {
-  services: readServices,
-  infrastructure: readInfrastructure,
-  distribution: readDistribution,
-  idresources: readIdResources,
-  ids: readIds,
-  docs: readDocs,
+function checkRoot(ctx: Context, root: XmlElement): void {
+  const expected = ROOT_ELEMENTS[ctx.root];
+  if (root.name !== expected) fail(ctx, [], `expected root element <${expected}>, found <${root.name}>`);
+}
+
+type EntryReader = (ctx: Context, entry: XmlElement, path: Path) => unknown;
+
+/** The models whose root holds one `name`d element per entry, the tag of that element, and its reader. */
+const ENTRIES: Partial<Record<ModelKind, [string, EntryReader]>> = {
+  services: ['service', readService],
+  infrastructure: ['target', readTarget],
+  distribution: ['service', (_ctx, service) => readMappings(service)],
+  idresources: ['resource', readIdResource],
 };
+
+/** Reads entry by entry while parsing, so the whole tree of a large document is never alive at once. */
+function readEntries(ctx: Context, text: string, tag: string, read: EntryReader): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const root = parseXml(text, ctx.file, (root, child) => {
+    checkRoot(ctx, root);
+    if (child.name !== tag) return;
+    const name = child.nameAttr;
+    if (name === undefined) fail(ctx, [], `<${tag}> without a name attribute`);
+    if (Object.hasOwn(out, name)) fail(ctx, [name], `duplicate name "${name}"`);
+    setKey(out, name, read(ctx, child, [name]));
+  });
+  checkRoot(ctx, root);
+  return out;
+}
 
 /** The JSON shape of an XML model document of the given kind (not yet validated: zod does that). */
 export function parseXmlDocument(kind: ModelKind, text: string, file: string): unknown {
-  const root = parseXml(text, file);
   const ctx: Context = { file, root: kind };
-  const expected = ROOT_ELEMENTS[kind];
-  if (root.name !== expected) fail(ctx, [], `expected root element <${expected}>, found <${root.name}>`);
-  return READERS[kind](ctx, root);
+  const entries = ENTRIES[kind];
+  if (entries) return readEntries(ctx, text, entries[0], entries[1]);
+  const root = parseXml(text, file);
+  checkRoot(ctx, root);
+  return kind === 'ids' ? readIds(ctx, root) : readDocs(ctx, root);
 }
