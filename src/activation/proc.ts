@@ -1,0 +1,136 @@
+/**
+ * Process inspection and signalling through /proc (Linux). Everything the `process` module knows about
+ * a process comes from here: is it alive, when did it start (clock ticks since boot, field 22 of
+ * /proc/<pid>/stat), which process group and session it belongs to. Start time plus boot id identify a
+ * process uniquely, which is what makes PID files safe to act on.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+
+export interface ProcStat {
+  pid: number;
+  /** One-letter state: R, S, D, Z (zombie), T, … */
+  state: string;
+  ppid: number;
+  pgrp: number;
+  session: number;
+  /** Clock ticks since boot. */
+  startTime: number;
+  /** The command name (comm) without parentheses. */
+  comm: string;
+}
+
+/** Parse the text of /proc/<pid>/stat. The comm field may hold spaces and parentheses. */
+export function parseStat(text: string): ProcStat | undefined {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return undefined;
+  const pid = Number(text.slice(0, open).trim());
+  const rest = text.slice(close + 2).trim().split(/\s+/);
+  // rest[0] is field 3 (state); field n is rest[n - 3].
+  const field = (n: number) => Number(rest[n - 3]);
+  const stat: ProcStat = {
+    pid,
+    state: rest[0] ?? '?',
+    ppid: field(4),
+    pgrp: field(5),
+    session: field(6),
+    startTime: field(22),
+    comm: text.slice(open + 1, close),
+  };
+  if (![stat.pid, stat.ppid, stat.pgrp, stat.session, stat.startTime].every(Number.isFinite)) return undefined;
+  return stat;
+}
+
+/** The stat of a process, or undefined when it does not exist (or is unreadable). */
+export function readStat(pid: number): ProcStat | undefined {
+  try {
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Alive = exists and is not a zombie (a zombie cannot be signalled into doing anything any more). */
+export function isAlive(pid: number): boolean {
+  const stat = readStat(pid);
+  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+let cachedBootId: string | undefined;
+/** The kernel's boot id: start times are only comparable within one boot. */
+export function bootId(): string {
+  if (cachedBootId === undefined) {
+    try {
+      cachedBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    } catch {
+      cachedBootId = 'unknown';
+    }
+  }
+  return cachedBootId;
+}
+
+/** The command line of a process for messages ("sleep 1000"), or its comm. */
+export function describeProcess(pid: number): string {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+    if (cmdline) return cmdline.length > 120 ? `${cmdline.slice(0, 117)}...` : cmdline;
+  } catch {
+    // fall through
+  }
+  return readStat(pid)?.comm ?? '?';
+}
+
+/** Live (non-zombie) processes matching `predicate`, excluding ourselves. */
+export function findProcesses(predicate: (stat: ProcStat) => boolean): ProcStat[] {
+  const found: ProcStat[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    const stat = readStat(pid);
+    if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
+    if (predicate(stat)) found.push(stat);
+  }
+  return found;
+}
+
+/** Send a signal; false when the target no longer exists. Never signals pid/pgid ≤ 1 or our own group. */
+export function signal(target: { pid: number } | { pgid: number }, sig: NodeJS.Signals): boolean {
+  const id = 'pid' in target ? target.pid : target.pgid;
+  if (!Number.isInteger(id) || id <= 1) throw new Error(`refusing to signal ${'pid' in target ? 'PID' : 'process group'} ${id}`);
+  if ('pgid' in target) {
+    const own = readStat(process.pid)?.pgrp;
+    if (own === id) throw new Error(`refusing to signal our own process group ${id}`);
+  }
+  try {
+    process.kill('pid' in target ? id : -id, sig);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Poll `condition` with a short back-off (1 ms doubling up to 25 ms) until it holds or `timeoutMs`
+ * passes; returns whether it held. Cheap conditions only (a stat, a /proc read).
+ */
+export async function pollUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 1;
+  for (;;) {
+    if (condition()) return true;
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    await sleep(Math.min(delay, left));
+    delay = Math.min(delay * 2, 25);
+  }
+}

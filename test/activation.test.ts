@@ -1,0 +1,335 @@
+/**
+ * End-to-end tests of `dydisnix-dysnomia` with the `process` module and real daemons
+ * (fixtures/activation/daemon.sh). Every process a test starts carries a marker in its environment;
+ * afterEach KILLs whatever still carries it, so nothing outlives a failing test.
+ */
+import { spawn } from 'node:child_process';
+import { promises as fs, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isAlive } from '../src/activation/proc.js';
+import { MARKER_VAR, markedProcesses, newMarker, reap } from '../src/activation/reaper.js';
+import { fixture, runBin, tempDir } from './helpers.js';
+
+const DAEMON = fixture('activation', 'daemon.sh');
+
+let marker = '';
+let cleanupDirs: string[] = [];
+const extraPids: number[] = [];
+
+beforeEach(() => {
+  marker = newMarker();
+  cleanupDirs = [];
+});
+
+afterEach(async () => {
+  await reap(marker);
+  for (const pid of extraPids.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const dir of cleanupDirs) await fs.rm(dir, { recursive: true, force: true });
+});
+
+interface Setup {
+  root: string;
+  component: string;
+  stateDir: string;
+  runtimeDir: string;
+  env: NodeJS.ProcessEnv;
+  pidFile: string;
+}
+
+async function writeExecutable(file: string, text: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, text, { mode: 0o755 });
+}
+
+/** A component whose single executable bin/daemon runs the fixture daemon. */
+async function setup(options: { files?: Record<string, string>; noBin?: boolean } = {}): Promise<Setup> {
+  const root = await tempDir('dydisnix-activation-');
+  cleanupDirs.push(root);
+  const component = path.join(root, 'comp');
+  await fs.mkdir(component, { recursive: true });
+  if (!options.noBin) await writeExecutable(path.join(component, 'bin', 'daemon'), `#!/bin/sh\nexec ${DAEMON} "$@"\n`);
+  for (const [name, content] of Object.entries(options.files ?? {})) {
+    await fs.mkdir(path.dirname(path.join(component, name)), { recursive: true });
+    await fs.writeFile(path.join(component, name), content);
+  }
+  const stateDir = path.join(root, 'state');
+  const runtimeDir = path.join(root, 'run');
+  const env = { DYSNOMIA_STATEDIR: stateDir, runtimeDir, [MARKER_VAR]: marker, DYSNOMIA_MODULES_PATH: '' };
+  return { root, component, stateDir, runtimeDir, env, pidFile: path.join(runtimeDir, 'daemon.pid') };
+}
+
+function dysnomia(s: Setup, operation: string, extraEnv: NodeJS.ProcessEnv = {}, extraArgs: string[] = []) {
+  return runBin('dydisnix-dysnomia', ['--type', 'process', '--operation', operation, '--component', s.component, '--environment', ...extraArgs], {
+    env: { ...s.env, ...extraEnv },
+  });
+}
+
+const readPid = (file: string) => Number(readFileSync(file, 'utf8').trim());
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** A foreign process (not started by dysnomia) that tests can point PID files at. */
+function foreignProcess(): number {
+  const child = spawn('sleep', ['1000'], { env: { ...process.env, [MARKER_VAR]: marker }, stdio: 'ignore' });
+  extraPids.push(child.pid!);
+  return child.pid!;
+}
+
+/** The PID of a process that has exited (and been reaped). */
+async function deadPid(): Promise<number> {
+  const child = spawn('true', [], { stdio: 'ignore' });
+  await new Promise((resolve) => child.once('exit', resolve));
+  return child.pid!;
+}
+
+describe('process module: activate and deactivate', () => {
+  it('starts a real daemon, records it, marks the component active, and stops it', async () => {
+    const s = await setup();
+    const up = await dysnomia(s, 'activate');
+    expect(up.stderr).toContain('daemon.sh: started');
+    expect(up.code).toBe(0);
+    const pid = readPid(s.pidFile);
+    expect(isAlive(pid)).toBe(true);
+    expect(markedProcesses(marker)).toEqual([pid]);
+    expect(await exists(path.join(s.stateDir, 'activated', 'process', 'comp'))).toBe(true);
+    const record = JSON.parse(await fs.readFile(path.join(s.stateDir, 'processes', 'process', 'comp'), 'utf8'));
+    expect(record).toMatchObject({ component: s.component, pid, pidFile: s.pidFile });
+
+    const down = await dysnomia(s, 'deactivate');
+    expect(down.code).toBe(0);
+    expect(isAlive(pid)).toBe(false);
+    expect(await exists(s.pidFile)).toBe(false);
+    expect(await exists(path.join(s.stateDir, 'activated', 'process', 'comp'))).toBe(false);
+    expect(await exists(path.join(s.stateDir, 'processes', 'process', 'comp'))).toBe(false);
+    expect(markedProcesses(marker)).toEqual([]);
+  });
+
+  it('a double activate leaves exactly one daemon', async () => {
+    const s = await setup();
+    expect((await dysnomia(s, 'activate')).code).toBe(0);
+    const second = await dysnomia(s, 'activate');
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('already exists');
+    expect(markedProcesses(marker)).toEqual([readPid(s.pidFile)]);
+    expect((await dysnomia(s, 'deactivate')).code).toBe(0);
+    expect(markedProcesses(marker)).toEqual([]);
+  });
+
+  it('removes a stale PID file (dead process) and starts the daemon', async () => {
+    const s = await setup();
+    const dead = await deadPid();
+    await fs.mkdir(s.runtimeDir, { recursive: true });
+    await fs.writeFile(s.pidFile, `${dead}\n`);
+    const up = await dysnomia(s, 'activate');
+    expect(up.code).toBe(0);
+    expect(up.stderr).toContain('stale PID file');
+    const pid = readPid(s.pidFile);
+    expect(pid).not.toBe(dead);
+    expect(isAlive(pid)).toBe(true);
+    expect((await dysnomia(s, 'deactivate')).code).toBe(0);
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it('deactivate with a stale PID file removes it and succeeds', async () => {
+    const s = await setup();
+    await fs.mkdir(s.runtimeDir, { recursive: true });
+    await fs.writeFile(s.pidFile, `${await deadPid()}\n`);
+    const down = await dysnomia(s, 'deactivate');
+    expect(down.code).toBe(0);
+    expect(down.stderr).toContain('stale PID file');
+    expect(await exists(s.pidFile)).toBe(false);
+  });
+
+  it('deactivate without a PID file warns and succeeds', async () => {
+    const s = await setup();
+    const down = await dysnomia(s, 'deactivate');
+    expect(down.stderr).toContain('does not exist! Assuming that the process was stopped already!');
+    expect(down.code).toBe(0);
+  });
+
+  it('KILLs the process group of a daemon that ignores TERM after stopTimeout', async () => {
+    const s = await setup();
+    expect((await dysnomia(s, 'activate', { IGNORE_TERM: '1' })).code).toBe(0);
+    const pid = readPid(s.pidFile);
+    const down = await dysnomia(s, 'deactivate', { stopTimeout: '0.5' });
+    expect(down.code).toBe(0);
+    expect(down.stderr).toMatch(/still running 0\.5 s after TERM: sending KILL to process group/);
+    expect(isAlive(pid)).toBe(false);
+    expect(markedProcesses(marker)).toEqual([]);
+  });
+
+  it('fails when the starter fails, and leaves nothing running', async () => {
+    const s = await setup();
+    const up = await dysnomia(s, 'activate', { FAIL: '3' });
+    expect(up.code).toBe(1);
+    expect(up.stderr).toContain('failing on purpose');
+    expect(up.stderr).toContain('exit status 3');
+    expect(markedProcesses(marker)).toEqual([]);
+    expect(await exists(path.join(s.stateDir, 'activated', 'process', 'comp'))).toBe(false);
+  });
+
+  it('warns when the PID file never appears, and still stops the daemon on deactivate', async () => {
+    const s = await setup();
+    const up = await dysnomia(s, 'activate', { NO_PIDFILE: '1', timeout: '0.2' });
+    expect(up.code).toBe(0);
+    expect(up.stderr).toContain('WARNING: PID file');
+    expect(up.stderr).toContain('will be stopped on deactivate');
+    expect(markedProcesses(marker)).toHaveLength(1);
+    const down = await dysnomia(s, 'deactivate');
+    expect(down.code).toBe(0);
+    expect(down.stderr).toContain('remaining process');
+    expect(markedProcesses(marker)).toEqual([]);
+  });
+});
+
+describe('process module: safety', () => {
+  for (const [label, content] of [
+    ['garbage', 'not-a-pid\n'],
+    ['PID 1', '1\n'],
+    ['PID 0', '0\n'],
+    ['an empty file', ''],
+    ['a negative number', '-5\n'],
+  ] as const) {
+    it(`refuses ${label} in the PID file without signalling (activate and deactivate)`, async () => {
+      const s = await setup();
+      await fs.mkdir(s.runtimeDir, { recursive: true });
+      await fs.writeFile(s.pidFile, content);
+      for (const operation of ['deactivate', 'activate']) {
+        const result = await dysnomia(s, operation);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain('refusing to act on it and sending no signal');
+      }
+      expect(await fs.readFile(s.pidFile, 'utf8')).toBe(content);
+      expect(markedProcesses(marker)).toEqual([]);
+    });
+  }
+
+  it('refuses a PID file naming a live foreign process and leaves it running', async () => {
+    const s = await setup();
+    const foreign = foreignProcess();
+    await fs.mkdir(s.runtimeDir, { recursive: true });
+    await fs.writeFile(s.pidFile, `${foreign}\n`);
+    for (const operation of ['deactivate', 'activate']) {
+      const result = await dysnomia(s, operation, { stopTimeout: '0.1' });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`names process ${foreign} (sleep 1000), which was not started by dysnomia from ${s.component}`);
+    }
+    expect(isAlive(foreign)).toBe(true);
+  });
+
+  it('refuses when the PID file of a running daemon is rewritten to name a foreign process', async () => {
+    const s = await setup();
+    expect((await dysnomia(s, 'activate')).code).toBe(0);
+    const daemon = readPid(s.pidFile);
+    const foreign = foreignProcess();
+    await fs.writeFile(s.pidFile, `${foreign}\n`);
+    const down = await dysnomia(s, 'deactivate');
+    expect(down.code).toBe(1);
+    expect(isAlive(foreign)).toBe(true);
+    expect(isAlive(daemon)).toBe(true);
+  });
+
+  it('refuses a daemon started from another component with the same PID file', async () => {
+    const s = await setup();
+    expect((await dysnomia(s, 'activate')).code).toBe(0);
+    const other = path.join(s.root, 'other');
+    await writeExecutable(path.join(other, 'bin', 'daemon'), `#!/bin/sh\nexec ${DAEMON} "$@"\n`);
+    const result = await runBin('dydisnix-dysnomia', ['-t', 'process', '-o', 'deactivate', '-c', other, '-E', '-C', 'process'], { env: s.env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('which was not started by dysnomia from');
+    expect(isAlive(readPid(s.pidFile))).toBe(true);
+  });
+});
+
+describe('process module: configuration', () => {
+  it('reads process and pidFile from etc/dysnomia/process (a file)', async () => {
+    const s = await setup({ noBin: true });
+    const pidFile = path.join(s.root, 'custom', 'my.pid');
+    await fs.mkdir(path.join(s.component, 'etc', 'dysnomia'), { recursive: true });
+    await fs.writeFile(path.join(s.component, 'etc', 'dysnomia', 'process'), `# the daemon\nprocess="${DAEMON} ${pidFile}"\npidFile=${pidFile}\n`);
+    const up = await dysnomia(s, 'activate');
+    expect(up.code).toBe(0);
+    const pid = readPid(pidFile);
+    expect(isAlive(pid)).toBe(true);
+    expect((await dysnomia(s, 'deactivate')).code).toBe(0);
+    expect(isAlive(pid)).toBe(false);
+    expect(await exists(pidFile)).toBe(false);
+  });
+
+  it('reads a config folder holding one file, with $runtimeDir expansion', async () => {
+    const s = await setup();
+    await fs.mkdir(path.join(s.component, 'etc', 'dysnomia', 'process'), { recursive: true });
+    await fs.writeFile(path.join(s.component, 'etc', 'dysnomia', 'process', 'svc'), `process=${DAEMON}\npidFile=$runtimeDir/svc.pid\n`);
+    expect((await dysnomia(s, 'activate')).code).toBe(0);
+    const pid = readPid(path.join(s.runtimeDir, 'svc.pid'));
+    expect(isAlive(pid)).toBe(true);
+    expect((await dysnomia(s, 'deactivate')).code).toBe(0);
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it('two executables and no config give a clear error', async () => {
+    const s = await setup();
+    await writeExecutable(path.join(s.component, 'bin', 'other'), '#!/bin/sh\nexit 0\n');
+    const up = await dysnomia(s, 'activate');
+    expect(up.code).toBe(1);
+    expect(up.stderr).toContain('More than one process found (daemon, other');
+    expect(up.stderr).toContain('Specify which executable to start in a process config file');
+    expect(markedProcesses(marker)).toEqual([]);
+  });
+
+  it('no executable and no config give a clear error', async () => {
+    const s = await setup({ noBin: true });
+    const up = await dysnomia(s, 'activate');
+    expect(up.code).toBe(1);
+    expect(up.stderr).toContain('No process could be found. Make sure there is an executable in bin/ or a process config');
+  });
+
+  it('the environment reaches the daemon: HOME, PATH, container properties and the service environment', async () => {
+    const s = await setup({ files: { 'etc/dysnomia/environment': 'FROM_FILE=file-value\nSHARED=from-file\n' } });
+    const envOut = path.join(s.root, 'daemon.env');
+    const up = await dysnomia(s, 'activate', { ENV_OUT: envOut, HOME: '/home/someone', port: '8080' }, ['--service-env', 'SHARED=from-service', '-e', 'GREETING=hello world']);
+    expect(up.code).toBe(0);
+    await expect.poll(() => exists(envOut)).toBe(true);
+    await expect.poll(() => fs.readFile(envOut, 'utf8')).toContain('GREETING=');
+    const env = Object.fromEntries(
+      (await fs.readFile(envOut, 'utf8'))
+        .split('\n')
+        .filter((line) => line.includes('='))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    expect(env.HOME).toBe('/home/someone');
+    expect(env.PATH).toBe(process.env.PATH);
+    expect(env.port).toBe('8080');
+    expect(env.runtimeDir).toBe(s.runtimeDir);
+    expect(env.DYSNOMIA_PID_FILE).toBe(s.pidFile);
+    expect(env.FROM_FILE).toBe('file-value');
+    expect(env.SHARED).toBe('from-service');
+    expect(env.GREETING).toBe('hello world');
+    expect(env.DYSNOMIA_SERVICE_ENVIRONMENT).toBeUndefined();
+    expect((await dysnomia(s, 'deactivate')).code).toBe(0);
+  });
+
+  it('other operations are no-ops and shell prints hints', async () => {
+    const s = await setup();
+    for (const operation of ['lock', 'unlock', 'snapshot', 'restore', 'collect-garbage']) {
+      const result = await dysnomia(s, operation);
+      expect(result.code).toBe(0);
+    }
+    const shell = await dysnomia(s, 'shell');
+    expect(shell.code).toBe(0);
+    expect(shell.stderr).toContain(`cat ${s.pidFile}`);
+    expect(markedProcesses(marker)).toEqual([]);
+  });
+});
