@@ -1,8 +1,9 @@
 /** dydisnix-id-assign end to end: the real bin on the fixtures under fixtures/ids/. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fixture, runBin, tempDir, writeTree } from './helpers.js';
+import { fixture, repoRoot, runBin, tempDir, writeTree } from './helpers.js';
 
 const BIN = 'dydisnix-id-assign';
 const story = (file: string) => fixture('ids', 'story', file);
@@ -267,6 +268,21 @@ describe('dydisnix-id-assign: feeding IDs back into the services model', () => {
     expect(assign.code).toBe(0);
     const services = await runBin('dydisnix-xml', ['-s', 'services.mjs', '--output-json'], { cwd: dir });
     const parsed = JSON.parse(services.stdout) as Record<string, { port: number; uid: number; environment: { PORT: string } }>;
+    expect(parsed.webapp1).toMatchObject({ port: 3000, uid: 2000, environment: { PORT: '3000' } });
+    expect(parsed.webapp2).toMatchObject({ port: 3001, uid: 2001, environment: { PORT: '3001' } });
+  });
+
+  it('a JS model reads ids.nix (the default output) with the readIdsSync helper', async () => {
+    const dir = await copyFixture('feedback');
+    // The fixture imports the helper relative to its place in the repository.
+    const model = path.join(dir, 'services-idsnix.mjs');
+    const helper = pathToFileURL(path.join(repoRoot, 'dist/src/ids/read-ids.js')).href;
+    await fs.writeFile(model, (await fs.readFile(model, 'utf8')).replace('../../../dist/src/ids/read-ids.js', helper));
+    const assign = ['-s', 'services-idsnix.mjs', '--id-resources', 'idresources.json', '--output-file', 'ids.nix'];
+    expect((await runBin(BIN, assign, { cwd: dir })).code).toBe(0);
+    expect((await runBin(BIN, [...assign, '--ids', 'ids.nix'], { cwd: dir })).code).toBe(0);
+    const services = await runBin('dydisnix-xml', ['-s', 'services-idsnix.mjs', '--output-json'], { cwd: dir });
+    const parsed = JSON.parse(services.stdout) as Record<string, { port: number; environment: { PORT: string } }>;
     expect(parsed.webapp1).toMatchObject({ port: 3000, uid: 2000, environment: { PORT: '3000' } });
     expect(parsed.webapp2).toMatchObject({ port: 3001, uid: 2001, environment: { PORT: '3001' } });
   });
