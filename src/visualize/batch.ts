@@ -10,7 +10,7 @@ import type { DocsConfig, Services } from '../model/types.js';
 import { sortedKeys } from '../model/value.js';
 import { serviceGroup } from '../model/service-props.js';
 import { documentPage } from './docs-html.js';
-import { allGroups, buildServiceGraph } from './graph.js';
+import { allGroups, buildServiceGraph, indexServices } from './graph.js';
 import { renderDot } from './render.js';
 import { serviceGraphDot } from './services-dot.js';
 
@@ -54,10 +54,11 @@ export interface BatchOptions {
 export async function visualizeBatch(services: Services, options: BatchOptions): Promise<string[]> {
   checkGroupPaths(services, options.file);
   const written: string[] = [];
+  const index = indexServices(services);
   await inParallel(allGroups(services), 2, async (group) => {
     const dir = path.join(options.outputDir, group);
     await fs.mkdir(dir, { recursive: true });
-    const dot = await serviceGraphDot(buildServiceGraph(services, group, { context: true, collapse: true }));
+    const dot = await serviceGraphDot(buildServiceGraph(services, group, { context: true, collapse: true }, index));
     const dotFile = path.join(dir, 'diagram.dot');
     await writeFileAtomic(dotFile, dot);
     written.push(dotFile);
@@ -77,10 +78,11 @@ export const STYLESHEET = new URL('../../../share/dydisnix/style.css', import.me
 export async function documentBatch(services: Services, docs: DocsConfig | undefined, options: BatchOptions): Promise<string[]> {
   checkGroupPaths(services, options.file);
   const written: string[] = [];
+  const index = indexServices(services);
   for (const group of allGroups(services)) {
     const dir = path.join(options.outputDir, group);
     await fs.mkdir(dir, { recursive: true });
-    const graph = buildServiceGraph(services, group, { context: false, collapse: true });
+    const graph = buildServiceGraph(services, group, { context: false, collapse: true }, index);
     const html = documentPage(graph, docs, { ...(options.format !== undefined ? { imageFormat: options.format } : {}), asRoot: false });
     const file = path.join(dir, 'index.html');
     await writeFileAtomic(file, html);

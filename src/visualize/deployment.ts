@@ -51,7 +51,7 @@ export async function deploymentDot(architecture: DeploymentArchitecture, option
     (a, b) => compareNames(a.target, b.target) || compareNames(a.container ?? '', b.container ?? '') || compareNames(a.service, b.service),
   );
   const byTarget = new Map<string, DeployedMapping[]>();
-  for (const mapping of mappings) byTarget.set(mapping.target, [...(byTarget.get(mapping.target) ?? []), mapping]);
+  for (const mapping of mappings) pushTo(byTarget, mapping.target, mapping);
   const targets = [...new Set([...sortedKeys(infrastructure), ...byTarget.keys()])].sort(compareNames);
 
   const nodes = new Map<string, NodeModel>();
@@ -62,7 +62,7 @@ export async function deploymentDot(architecture: DeploymentArchitecture, option
     const label = `${labelText(mapping.service)}${containersLabel(names, single)}`;
     const node = parent.node(dotId(mappingId(mapping)), names.length > 0 ? { label, peripheries: 2 } : { label });
     nodes.set(mappingId(mapping), node);
-    instances.set(mapping.service, [...(instances.get(mapping.service) ?? []), node]);
+    pushTo(instances, mapping.service, node);
   };
 
   targets.forEach((target, i) => {
@@ -95,6 +95,12 @@ export async function deploymentDot(architecture: DeploymentArchitecture, option
     for (const dependency of service.connectsTo) for (const to of instances.get(dependency) ?? []) g.edge([from, to], { style: 'dashed' });
   }
   return printDot(g);
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** A target's name, followed by its target-property value (e.g. the hostname) when that differs. */

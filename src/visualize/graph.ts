@@ -37,12 +37,6 @@ export function groupTokens(group: string): string[] {
   return group === '' ? [] : group.split('/');
 }
 
-export function isMember(service: Service, group: string): boolean {
-  if (group === '') return true;
-  const own = serviceGroup(service);
-  return own === group || own.startsWith(`${group}/`);
-}
-
 /** Every group that has a page: each service's group and all of its ancestors, root first, sorted. */
 export function allGroups(services: Services): string[] {
   const groups = new Set<string>(['']);
@@ -75,31 +69,68 @@ function dedupe(list: Iterable<string>, without?: string): string[] {
   return out;
 }
 
-export function buildServiceGraph(services: Services, group: string, options: GraphOptions): ServiceGraph {
+/**
+ * What every group's graph needs, computed once per model: sorted names, the members of every group
+ * (services in it or below it) and the reverse dependency lists. Batch mode shares one index, so a
+ * model with many groups costs O(services × depth) instead of O(services × groups).
+ */
+export interface ServiceIndex {
+  services: Services;
+  names: string[];
+  /** group → its members, sorted; `""` holds every service. */
+  members: Map<string, string[]>;
+  /** service → the services that name it in dependsOn or connectsTo, sorted, without duplicates. */
+  dependants: Map<string, string[]>;
+}
+
+export function indexServices(services: Services): ServiceIndex {
   const names = sortedKeys(services);
+  const members = new Map<string, string[]>([['', names]]);
+  const dependants = new Map<string, string[]>();
+  for (const name of names) {
+    const service = services[name]!;
+    const tokens = groupTokens(serviceGroup(service));
+    for (let i = 1; i <= tokens.length; i++) {
+      const group = tokens.slice(0, i).join('/');
+      const list = members.get(group);
+      if (list) list.push(name);
+      else members.set(group, [name]);
+    }
+    for (const dependency of new Set([...service.dependsOn, ...service.connectsTo])) {
+      const list = dependants.get(dependency);
+      if (list) list.push(name);
+      else dependants.set(dependency, [name]);
+    }
+  }
+  return { services, names, members, dependants };
+}
+
+export function buildServiceGraph(services: Services, group: string, options: GraphOptions, index: ServiceIndex = indexServices(services)): ServiceGraph {
   // 1. Members.
-  const members = new Set(names.filter((name) => isMember(services[name]!, group)));
+  const memberList = index.members.get(group) ?? [];
+  const members = new Set(memberList);
   const chosen = new Map<string, { dependsOn: string[]; connectsTo: string[] }>();
-  for (const name of members) chosen.set(name, { dependsOn: [...services[name]!.dependsOn], connectsTo: [...services[name]!.connectsTo] });
+  for (const name of memberList) chosen.set(name, { dependsOn: [...services[name]!.dependsOn], connectsTo: [...services[name]!.connectsTo] });
 
   if (options.context) {
     // 2. Context A: outside dependencies of members, without their own dependencies.
     const contextA = new Set<string>();
-    for (const name of members) {
+    for (const name of memberList) {
       const service = services[name]!;
-      for (const dependency of [...service.dependsOn, ...service.connectsTo]) {
-        if (!members.has(dependency) && Object.hasOwn(services, dependency)) contextA.add(dependency);
+      for (const list of [service.dependsOn, service.connectsTo]) {
+        for (const dependency of list) if (!members.has(dependency) && Object.hasOwn(services, dependency)) contextA.add(dependency);
       }
     }
     for (const name of [...contextA].sort(compareNames)) chosen.set(name, { dependsOn: [], connectsTo: [] });
     // 3. Context B: outside dependants of members, their lists reduced to the visible set.
-    const contextB = names.filter(
-      (name) => !members.has(name) && !contextA.has(name) && [...services[name]!.dependsOn, ...services[name]!.connectsTo].some((d) => members.has(d)),
-    );
-    const visible = new Set([...members, ...contextA, ...contextB]);
-    for (const name of contextB) {
+    const contextB = new Set<string>();
+    for (const name of memberList) {
+      for (const dependant of index.dependants.get(name) ?? []) if (!members.has(dependant) && !contextA.has(dependant)) contextB.add(dependant);
+    }
+    const isVisible = (name: string) => members.has(name) || contextA.has(name) || contextB.has(name);
+    for (const name of [...contextB].sort(compareNames)) {
       const service = services[name]!;
-      chosen.set(name, { dependsOn: service.dependsOn.filter((d) => visible.has(d)), connectsTo: service.connectsTo.filter((d) => visible.has(d)) });
+      chosen.set(name, { dependsOn: service.dependsOn.filter(isVisible), connectsTo: service.connectsTo.filter(isVisible) });
     }
   }
 
