@@ -114,6 +114,13 @@ describe('dydisnix-visualize-services', () => {
     }
   });
 
+  it('reads the services model from stdin with -s -', async () => {
+    const file = await runBin('dydisnix-visualize-services', ['-s', SERVICES, '--group-subservices']);
+    const stdin = await runBin('dydisnix-visualize-services', ['-s', '-', '--group-subservices'], { input: await fs.readFile(SERVICES, 'utf8') });
+    expect(stdin.code).toBe(0);
+    expect(stdin.stdout).toBe(file.stdout);
+  });
+
   it('renders with -f svg', async () => {
     const result = await runBin('dydisnix-visualize-services', ['-s', SERVICES, '--group-subservices', '-f', 'svg']);
     expect(result.code).toBe(0);
