@@ -169,21 +169,25 @@ function normaliseServiceReferences(raw: unknown): unknown {
   if (!isAttrs(raw)) return raw;
   const out: Record<string, unknown> = {};
   for (const [name, service] of Object.entries(raw as Record<string, unknown>)) {
-    if (!service || typeof service !== 'object' || Array.isArray(service)) {
-      out[name] = service;
-      continue;
-    }
-    const copy: Record<string, unknown> = { ...(service as Record<string, unknown>) };
-    for (const list of ['dependsOn', 'connectsTo', 'activatesAfter']) {
-      const value = copy[list];
-      if (value && typeof value === 'object' && !Array.isArray(value)) {
-        const refs = value as Record<string, unknown>;
-        copy[list] = sortedKeys(refs).map((param) => referenceName(refs[param], param));
-      }
-    }
-    out[name] = copy;
+    out[name] = needsReferenceNormalisation(service) ? withReferenceNames(service as Record<string, unknown>) : service;
   }
   return out;
+}
+
+const REFERENCE_LISTS = ['dependsOn', 'connectsTo', 'activatesAfter'] as const;
+
+function needsReferenceNormalisation(service: unknown): boolean {
+  if (!isAttrs(service)) return false;
+  return REFERENCE_LISTS.some((list) => isAttrs((service as Record<string, unknown>)[list]));
+}
+
+function withReferenceNames(service: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...service };
+  for (const list of REFERENCE_LISTS) {
+    const refs = copy[list];
+    if (isAttrs(refs)) copy[list] = sortedKeys(refs).map((param) => referenceName((refs as Record<string, unknown>)[param], param));
+  }
+  return copy;
 }
 
 function referenceName(ref: unknown, param: string): unknown {

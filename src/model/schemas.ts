@@ -154,6 +154,7 @@ export function describeValue(value: unknown): string {
 /** Recursively drop nulls: the original has no representation for them. */
 function cleanValue(value: unknown): Value | undefined {
   if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object') return value as Value;
   if (Array.isArray(value)) return value.map(cleanValue).filter((v): v is Value => v !== undefined);
   if (typeof value === 'object') return cleanAttrs(value as Record<string, unknown>);
   return value as Value;
@@ -177,8 +178,13 @@ export function servicesFromRaw(raw: unknown, file: string): Services {
     if (entry.name != null && entry.name !== key) {
       throw new ModelError(file, modelPath('services', [key, 'name']), `name "${entry.name}" must equal the attribute name "${key}"`);
     }
-    const rest: Record<string, unknown> = {};
-    for (const [prop, value] of Object.entries(entry)) if (!SERVICE_FIELDS.has(prop)) rest[prop] = value;
+    const properties: Attrs = {};
+    for (const prop in entry) {
+      if (SERVICE_FIELDS.has(prop)) continue;
+      if (prop === '__proto__') throw new ModelError(file, modelPath('services', [key]), 'the attribute name "__proto__" is reserved');
+      const cleaned = cleanValue((entry as Record<string, unknown>)[prop]);
+      if (cleaned !== undefined) properties[prop] = cleaned;
+    }
     services[key] = {
       name: key,
       ...(entry.type != null ? { type: entry.type } : {}),
@@ -186,7 +192,7 @@ export function servicesFromRaw(raw: unknown, file: string): Services {
       dependsOn: entry.dependsOn ?? [],
       connectsTo: entry.connectsTo ?? [],
       activatesAfter: entry.activatesAfter ?? [],
-      properties: cleanAttrs(rest),
+      properties,
     };
   }
   return services;
