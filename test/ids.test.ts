@@ -193,6 +193,24 @@ describe('dydisnix-id-assign: pools', () => {
     expect(result.stderr).toBe('dydisnix-id-assign: warning: ports: services "a" and "b" both held ID 3000; "b" gets a fresh ID\n');
     expect(result.stdout).toBe('{\n  "ids" = {\n    "ports" = {\n      "a" = 3000;\n      "b" = 3001;\n    };\n  };\n  "lastAssignments" = {\n    "ports" = 3001;\n  };\n}\n');
   });
+
+  it('prints at most 50 warnings, then how many more there were', async () => {
+    const names = Array.from({ length: 60 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+    const dir = await writeTree({
+      'services.json': JSON.stringify(Object.fromEntries(names.map((name) => [name, { name, requiresUniqueIdsFor: ['ports'] }]))),
+      'idresources.json': JSON.stringify({ ports: { min: 1, max: 100 } }),
+      'ids.json': JSON.stringify({ ids: { ports: Object.fromEntries(names.map((name) => [name, 7])) } }),
+    });
+    const result = await runBin(BIN, ['-s', 'services.json', '--id-resources', 'idresources.json', '--ids', 'ids.json', '--output-json'], { cwd: dir });
+    expect(result.code).toBe(0);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(51);
+    expect(lines[0]).toBe('dydisnix-id-assign: warning: ports: services "s00" and "s01" both held ID 7; "s01" gets a fresh ID');
+    expect(lines[50]).toBe('dydisnix-id-assign: warning: … and 9 more warnings');
+    const ports = JSON.parse(result.stdout).ids.ports as Record<string, number>;
+    expect(ports.s00).toBe(7);
+    expect(new Set(Object.values(ports)).size).toBe(60);
+  });
 });
 
 describe('dydisnix-id-assign: machine scope', () => {
@@ -323,6 +341,23 @@ describe('dydisnix-id-assign: options and bad input', () => {
     expect(JSON.parse(result.stdout).ids).toEqual({ gids: {}, ports: { a: 5000 }, uids: {} });
     const xml = await runBin(BIN, ['--xml', '-s', pools('services.json'), '--id-resources', pools('idresources.xml'), '--output-json']);
     expect(xml.code).toBe(0);
+  });
+
+  it('--extra-params reaches the services model function', async () => {
+    const dir = await writeTree({
+      'services.mjs':
+        'export default ({ instances }) => Object.fromEntries(Array.from({ length: instances }, (_, i) => [`w${i}`, { name: `w${i}`, requiresUniqueIdsFor: ["ports"] }]));\n',
+    });
+    const result = await runBin(BIN, ['-s', path.join(dir, 'services.mjs'), '--id-resources', resources, '--extra-params', '{"instances": 3}', '--output-json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).ids.ports).toEqual({ w0: 5000, w1: 5001, w2: 5002 });
+  });
+
+  it('an unwritable output file exits 1 with the original message', async () => {
+    const result = await runBin(BIN, ['-s', services, '--id-resources', resources, '--output-file', '/nonexistent-dir/ids.nix']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^dydisnix-id-assign: Cannot write to output file: \/nonexistent-dir\/ids\.nix: /);
+    expect(result.stderr).not.toContain('internal error');
   });
 
   const bad: [string, string[], RegExp][] = [

@@ -1,5 +1,5 @@
 /** dydisnix-id-assign: unique numeric IDs (ports, UIDs, GIDs) from resource pools. */
-import { UsageError } from '../errors.js';
+import { ToolError, UsageError } from '../errors.js';
 import { emit } from '../io/atomic.js';
 import type { LoadOptions } from '../model/load.js';
 import { addModelInputOptions, addOutputFormatOptions, createProgram, outputFormatOf, runProgram } from './program.js';
@@ -86,10 +86,21 @@ async function run(options: IdAssignOptions): Promise<void> {
     serviceProperty: options.serviceProperty,
     resourcesFile: options.idResources,
   });
-  for (const warning of result.warnings) process.stderr.write(`dydisnix-id-assign: warning: ${warning}\n`);
+  for (const warning of result.warnings.slice(0, MAX_WARNINGS)) process.stderr.write(`dydisnix-id-assign: warning: ${warning}\n`);
+  if (result.warnings.length > MAX_WARNINGS) {
+    process.stderr.write(`dydisnix-id-assign: warning: … and ${result.warnings.length - MAX_WARNINGS} more warnings\n`);
+  }
   const text = await formatIds(result.ids, outputFormatOf(options));
-  await emit(text.endsWith('\n') ? text : `${text}\n`, options.outputFile);
+  try {
+    await emit(text.endsWith('\n') ? text : `${text}\n`, options.outputFile);
+  } catch (error) {
+    if (options.outputFile === undefined) throw error;
+    throw new ToolError(`Cannot write to output file: ${options.outputFile}: ${(error as Error).message}`);
+  }
 }
+
+/** Collisions after a scope change can be many; the first ones say enough. */
+const MAX_WARNINGS = 50;
 
 /** Like Promise.all, but when several fail the error reported is the first in list order. */
 async function settleInOrder<T extends readonly Promise<unknown>[]>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
