@@ -1,5 +1,5 @@
 /** order: stable ascending sort of every candidate list by t.properties.<targetProperty> (Nix `<`). */
-import type { Distribution } from '../model/types.js';
+import type { Distribution, Mapping } from '../model/types.js';
 import { sortedKeys, type Value } from '../model/value.js';
 import { filterError, lookupTarget, requireTargetValue, showValue, valueLess, type ModelArgs, type StepTrace } from './common.js';
 
@@ -11,8 +11,15 @@ export function order(args: OrderArgs, trace?: StepTrace): Distribution {
   const name = 'order';
   const result: Distribution = {};
   const keyCache = new Map<string, Value>();
+  // The order of a list does not depend on the service: lists shared by services are sorted once.
+  const memo = new Map<Mapping[], Mapping[]>();
   for (const svc of sortedKeys(args.distribution)) {
     const candidates = args.distribution[svc]!;
+    const cached = trace ? undefined : memo.get(candidates);
+    if (cached) {
+      result[svc] = cached;
+      continue;
+    }
     const keyed = candidates.map((mapping, index) => {
       let key = keyCache.get(mapping.target);
       if (key === undefined) {
@@ -30,6 +37,7 @@ export function order(args: OrderArgs, trace?: StepTrace): Distribution {
       return less ? -1 : greater ? 1 : a.index - b.index;
     });
     result[svc] = keyed.map((k) => k.mapping);
+    memo.set(candidates, result[svc]!);
     trace?.note(svc, `ordered by ${args.targetProperty}: ${keyed.map((k) => `${k.mapping.target}=${showValue(k.key)}`).join(', ')}`);
   }
   return result;
