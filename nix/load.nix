@@ -9,6 +9,8 @@
 , infrastructureJSON ? null
 , infrastructureJSONFile ? null
 , defaultTargetProperty ? "hostname"
+  # Deployment only (dydisnix-env): also turn each service's `pkg` into a path string.
+, evaluatePkg ? false
 }:
 
 let
@@ -48,8 +50,16 @@ let
       model (b.intersectAttrs (b.functionArgs model) { inherit (env) system pkgs lib; })
     else model;
 
+  # A pkg that is a path (or a string) names a component folder; derivations and build functions
+  # need Disnix to build them, which we do not do.
+  pkgPath = key: service:
+    let p = service.pkg; in
+    if b.isPath p || b.isString p then { pkg = toString p; }
+    else throw "dydisnix: services.${key}.pkg: to deploy, pkg must be a path to the component (got ${b.typeOf p}); derivations are not built by dydisnix";
+  withPkgs = shaped: b.mapAttrs (key: s: if (services.${key} ? pkg) then s // pkgPath key services.${key} else s) shaped;
+
   kinds = {
-    services = models.servicesShape services;
+    services = (if evaluatePkg then withPkgs else (s: s)) (models.servicesShape services);
     distribution = models.distributionShape { inherit distribution infrastructure defaultTargetProperty; };
     infrastructure = models.normalise plain;
     idresources = models.normalise plain;

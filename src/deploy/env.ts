@@ -159,8 +159,13 @@ export async function planManifest(
       const text = await formatIds(result.ids, idsFormat(options.ids));
       await writeFileAtomic(options.ids, text.endsWith('\n') ? text : `${text}\n`);
       // The services model reads the IDs (JS: process.env.DYDISNIX_IDS or a sibling file; Nix: getEnv).
-      services = await load.loadServices(options.services, loadOptions);
+      services = await load.loadServices(options.services, { ...loadOptions, evaluatePkg: true });
     }
+  }
+  // Planning never forces a Nix service's pkg; deploying needs its path, so read it now.
+  if (Object.values(services).some((service) => service.pkg === undefined)) {
+    const load = await import('../model/load.js');
+    services = await load.loadServices(options.services, { ...loadOptions, evaluatePkg: true });
   }
   const { buildManifest } = await import('./manifest.js');
   return buildManifest({

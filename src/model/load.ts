@@ -17,6 +17,8 @@ export interface LoadOptions {
   showTrace?: boolean;
   /** `--xml`: compatibility flag; detection already handles XML. */
   xml?: boolean;
+  /** Deployment only: evaluate Nix services' `pkg` paths (planning never forces `pkg`). */
+  evaluatePkg?: boolean;
 }
 
 export interface DistributionLoadOptions extends LoadOptions {
@@ -77,6 +79,7 @@ export async function loadRaw(kind: ModelKind, file: string, options: RawOptions
           ...(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
           ...(options.showTrace ? { showTrace: true } : {}),
           ...(options.infrastructureJSON !== undefined ? { infrastructureJSON: options.infrastructureJSON } : {}),
+          ...(options.evaluatePkg && kind === 'services' ? { evaluatePkg: true } : {}),
         }).catch((error: unknown) => {
           // Errors name the file the user gave, not our temp copy.
           if (error instanceof ModelError && real !== file) throw new ModelError(file, error.path, error.detail);

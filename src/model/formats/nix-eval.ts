@@ -18,6 +18,11 @@ import { nixString } from './nix-write.js';
 export interface NixEvalOptions {
   /** `--extra-params`: a Nix attrset expression, or a JSON object. */
   extraParams?: string;
+  /**
+   * Deployment only: evaluate each service's `pkg` to a path (a path or string value; derivations
+   * and build functions are refused). Planning never sets this, so it never forces `pkg`.
+   */
+  evaluatePkg?: boolean;
   showTrace?: boolean;
   /** The infrastructure in its JSON shape, for distribution functions. */
   infrastructureJSON?: string;
@@ -67,6 +72,7 @@ export async function evalNixModel(kind: ModelKind, file: string, options: NixEv
   }
   const property = options.defaultTargetProperty ?? (process.env.DISNIX_TARGET_PROPERTY || 'hostname');
   args.push('--argstr', 'defaultTargetProperty', property);
+  if (options.evaluatePkg) args.push('--arg', 'evaluatePkg', 'true');
   return withInfrastructureArgs(options.infrastructureJSON, async (infraArgs) => {
     try {
       return await runNix([path.join(nixDir(), 'load.nix'), ...args, ...infraArgs], options.showTrace);

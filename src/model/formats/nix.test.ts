@@ -538,3 +538,21 @@ describe.skipIf(!hasNix)('write → eval round trips', () => {
     expect(await evalNixModel('docs', file)).toEqual(tricky);
   });
 });
+
+describe('evaluatePkg (deployment only)', () => {
+  it('turns path pkgs into absolute paths and refuses build functions', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'dydisnix-pkg-'));
+    const file = path.join(dir, 'services.nix');
+    await writeFile(file, '{system, pkgs, distribution, invDistribution}: rec { a = { name = "a"; pkg = ./comp; }; b = { name = "b"; pkg = "/abs/b"; dependsOn = { inherit a; }; }; }');
+    const shaped = (await evalNixModel('services', file, { evaluatePkg: true })) as Record<string, { pkg?: string }>;
+    expect(shaped.a!.pkg).toBe(path.join(dir, 'comp'));
+    expect(shaped.b!.pkg).toBe('/abs/b');
+    const planned = (await evalNixModel('services', file)) as Record<string, { pkg?: string }>;
+    expect(planned.a!.pkg).toBeUndefined();
+    await writeFile(file, '{system, pkgs, distribution, invDistribution}: { c = { name = "c"; pkg = {x}: x; }; }');
+    await expect(evalNixModel('services', file, { evaluatePkg: true })).rejects.toThrow(/services\.c\.pkg: to deploy, pkg must be a path/);
+  });
+});
