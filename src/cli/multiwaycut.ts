@@ -57,12 +57,12 @@ async function run(options: MultiwaycutCliOptions, argv: readonly string[]): Pro
     await emit(await multiwaycutDot(graph));
     return;
   }
-  const { resolved } = planner.solveMultiwaycut(graph);
+  const { assignment } = planner.solveMultiwaycut(graph);
   if (mode === 'resolved-graph') {
     const { multiwaycutDot } = await import('../planners/graph/dot.js');
-    await emit(await multiwaycutDot(resolved));
+    await emit(await multiwaycutDot(planner.resolvedGraph(graph, assignment)));
     return;
   }
   const { formatDistribution } = await import('../model/write.js');
-  await emit(await formatDistribution(planner.appHostDistribution(resolved), mode, 'plain'));
+  await emit(await formatDistribution(planner.appHostDistribution(graph, assignment), mode, 'plain'));
 }

@@ -9,7 +9,8 @@
  *    neighbours), then name; it gets the lowest colour no neighbour uses. With `-d` a service may only
  *    take its candidate targets, and the service with the fewest colours left goes first (without
  *    `-d` that is exactly the highest saturation). O((V + E) log V) with a lazy heap.
- * 2. When DSatur needs more colours than there are targets, an exact backtracking search in DSatur
+ * 2. When DSatur needs more colours than there are targets: first TabuCol, a bounded local search
+ *    that finds most colourings DSatur misses; then an exact backtracking search in DSatur
  *    order (forward checking, and colour-symmetry breaking when every target is allowed), run on the
  *    component's core after peeling services with fewer neighbours than allowed colours (they can
  *    always be coloured afterwards). It stops after `searchBudget` search nodes: the failure then
@@ -22,6 +23,8 @@ import { compareNames, sortedKeys } from '../../model/value.js';
 import { mappingFor } from './common.js';
 
 export const DEFAULT_SEARCH_BUDGET = 1_000_000;
+const TABU_ITERATIONS = 1_000_000;
+const TABU_WORK = 200_000_000;
 
 export interface ColourNode {
   /** index into the graph's `targets` attribute once coloured */
@@ -336,6 +339,110 @@ function exactSearch(state: Colouring, component: number[], budget: { left: numb
   return 'found';
 }
 
+/**
+ * TabuCol (Hertz & de Werra 1987; Galinier & Hao's tenure): minimise conflicting edges by moving one
+ * conflicting service to another allowed colour, the best non-tabu move each step (aspiration when it
+ * beats the best seen). Starts from DSatur's partial colouring. Deterministic (seeded); a bounded
+ * number of iterations. Leaves the component coloured and returns true on success, else leaves it
+ * uncoloured.
+ */
+function tabuSearch(state: Colouring, component: number[], start: number[]): boolean {
+  const n = component.length;
+  const k = state.k;
+  const local = new Map(component.map((v, i) => [v, i]));
+  const adjacency = component.map((v) => Int32Array.from(state.neighbours[v]!, (u) => local.get(u)!));
+  const allowed = component.map((v) => state.allowed[v] ?? Int32Array.from({ length: k }, (_, c) => c));
+  const colour = Int32Array.from(start);
+  const gamma = new Int32Array(n * k); // neighbours of i with colour c
+  // Uncoloured services take the allowed colour with the fewest coloured neighbours.
+  for (let i = 0; i < n; i++) {
+    if (colour[i] !== -1) for (const j of adjacency[i]!) gamma[j * k + colour[i]!]!++;
+  }
+  for (let i = 0; i < n; i++) {
+    if (colour[i] !== -1) continue;
+    let best = allowed[i]![0]!;
+    for (const c of allowed[i]!) if (gamma[i * k + c]! < gamma[i * k + best]!) best = c;
+    colour[i] = best;
+    for (const j of adjacency[i]!) gamma[j * k + best]!++;
+  }
+  let conflicts = 0;
+  for (let i = 0; i < n; i++) conflicts += gamma[i * k + colour[i]!]!;
+  conflicts /= 2;
+  // The set of conflicting services, with positions for O(1) updates.
+  const members: number[] = [];
+  const position = new Int32Array(n).fill(-1);
+  const refresh = (i: number): void => {
+    const conflicting = gamma[i * k + colour[i]!]! > 0;
+    if (conflicting && position[i] === -1) {
+      position[i] = members.length;
+      members.push(i);
+    } else if (!conflicting && position[i] !== -1) {
+      const last = members.pop()!;
+      if (last !== i) {
+        members[position[i]!] = last;
+        position[last] = position[i]!;
+      }
+      position[i] = -1;
+    }
+  };
+  for (let i = 0; i < n; i++) refresh(i);
+  const tabu = new Float64Array(n * k);
+  const random = seededRandom(n * 7919 + k);
+  let best = conflicts;
+  // Bounded by iterations and by the moves examined (a few hundred milliseconds at most).
+  let work = 0;
+  for (let iteration = 0; iteration < TABU_ITERATIONS && work < TABU_WORK && conflicts > 0; iteration++) {
+    work += members.length * k;
+    let moveI = -1;
+    let moveC = -1;
+    let moveDelta = Infinity;
+    let ties = 0;
+    for (const i of members) {
+      const own = gamma[i * k + colour[i]!]!;
+      for (const c of allowed[i]!) {
+        if (c === colour[i]) continue;
+        const delta = gamma[i * k + c]! - own;
+        if (tabu[i * k + c]! > iteration && conflicts + delta >= best) continue;
+        if (delta < moveDelta) {
+          moveI = i;
+          moveC = c;
+          moveDelta = delta;
+          ties = 1;
+        } else if (delta === moveDelta && random() * ++ties < 1) {
+          moveI = i;
+          moveC = c;
+        }
+      }
+    }
+    if (moveI === -1) continue; // every move is tabu: wait for tenures to expire
+    const old = colour[moveI]!;
+    colour[moveI] = moveC;
+    conflicts += moveDelta;
+    for (const j of adjacency[moveI]!) {
+      gamma[j * k + old]!--;
+      gamma[j * k + moveC]!++;
+      refresh(j);
+    }
+    refresh(moveI);
+    tabu[moveI * k + old] = iteration + Math.floor(random() * 10) + 0.6 * members.length + 1;
+    if (conflicts < best) best = conflicts;
+  }
+  if (conflicts > 0) return false;
+  component.forEach((v, i) => state.assign(v, colour[i]!));
+  return true;
+}
+
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Step 2: colour the graph; the resolved graph has `colour` on every node. Throws PlanningError. */
 export function solveGraphcol(graph: ColourGraph, options: { searchBudget?: number } = {}): { resolved: ColourGraph; stats: GraphcolStats } {
   const targets = graph.getAttribute('targets');
@@ -378,8 +485,10 @@ export function solveGraphcol(graph: ColourGraph, options: { searchBudget?: numb
       }
     }
     if (dsatur(state, component) === -1) continue;
+    const partial = component.map((v) => state.colour[v]!);
     for (const v of component) if (state.colour[v] !== -1) state.unassign(v);
     searchedServices += component.length;
+    if (tabuSearch(state, component, partial)) continue;
     const outcome = exactSearch(state, component, budget);
     if (outcome === 'found') continue;
     const where = `the component of ${component.length} service(s) containing ${JSON.stringify(names[root])}`;

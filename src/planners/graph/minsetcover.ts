@@ -17,7 +17,7 @@ import type { Distribution, Infrastructure, Services } from '../../model/types.j
 import { compareNames, sortedKeys } from '../../model/value.js';
 import { appKey, hostKey, type AppHostEdge, type AppHostNode } from './common.js';
 import { instanceOf, type AppHostGraph } from './instance.js';
-import { appHostDistribution } from './multiwaycut.js';
+import { appHostDistribution, assignmentOf, type Assignment } from './multiwaycut.js';
 
 /** Step 1: apps, hosts with their cost, candidate edges. Graph attribute `absent`: services missing from the distribution. */
 export function minsetcoverGraph(args: { services: Services; infrastructure: Infrastructure; distribution: Distribution; targetProperty: string }): AppHostGraph {
@@ -59,8 +59,8 @@ export interface MinsetcoverStats {
   uncoverable: string[];
 }
 
-/** Step 2: greedy set cover; the resolved graph keeps one candidate edge per covered app. */
-export function solveMinsetcover(graph: AppHostGraph): { resolved: AppHostGraph; stats: MinsetcoverStats } {
+/** Step 2: greedy set cover; returns the chosen candidate edge of every covered app. */
+export function solveMinsetcover(graph: AppHostGraph): { assignment: Assignment; stats: MinsetcoverStats } {
   const instance = instanceOf(graph);
   const n = instance.apps.length;
   const k = instance.hosts.length;
@@ -93,17 +93,9 @@ export function solveMinsetcover(graph: AppHostGraph): { resolved: AppHostGraph;
       for (const host of instance.candidates[app]!) uncovered[host]!--;
     }
   }
-  const resolved = graph.copy() as AppHostGraph;
-  instance.candidateEdges.forEach((edges, app) => {
-    let kept = false;
-    for (const edge of edges) {
-      if (!kept && edge.host === label[app]) kept = true;
-      else resolved.dropEdge(edge.key);
-    }
-  });
   const absent = (graph.getAttribute('absent') as string[] | undefined) ?? [];
   const uncoverable = [...instance.apps.filter((_app, i) => label[i] === -1), ...absent].sort(compareNames);
-  return { resolved, stats: { totalCost, chosen, uncoverable } };
+  return { assignment: assignmentOf(instance, label), stats: { totalCost, chosen, uncoverable } };
 }
 
 export function uncoverableWarning(uncoverable: readonly string[]): string {
@@ -115,6 +107,7 @@ export function minsetcoverPlan(args: { services: Services; infrastructure: Infr
   distribution: Distribution;
   stats: MinsetcoverStats;
 } {
-  const { resolved, stats } = solveMinsetcover(minsetcoverGraph(args));
-  return { distribution: appHostDistribution(resolved), stats };
+  const graph = minsetcoverGraph(args);
+  const { assignment, stats } = solveMinsetcover(graph);
+  return { distribution: appHostDistribution(graph, assignment), stats };
 }

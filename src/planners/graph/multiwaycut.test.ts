@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Distribution, Services } from '../../model/types.js';
 import { crossTargetLinks } from './common.js';
 import { instanceOf } from './instance.js';
-import { appHostDistribution, isolatingCuts, localSearch, multiwaycutGraph, multiwaycutPlan, solveMultiwaycut } from './multiwaycut.js';
+import { appHostDistribution, isolatingCuts, localSearch, multiwaycutGraph, multiwaycutPlan, resolvedGraph, solveMultiwaycut } from './multiwaycut.js';
 import { originalMultiwaycut } from './original.js';
 import { distributionOf, rng, servicesOf } from './testing.js';
 
@@ -89,8 +89,13 @@ describe('multiwaycut solve', () => {
   });
 
   it('the resolved graph keeps exactly one candidate edge per app', () => {
-    const { resolved } = solveMultiwaycut(multiwaycutGraph(example));
+    const graph = multiwaycutGraph(example);
+    const { assignment } = solveMultiwaycut(graph);
+    const resolved = resolvedGraph(graph, assignment);
+    expect(resolved.filterEdges((_e, attributes) => attributes.kind === 'candidate')).toHaveLength(4);
+    expect(graph.size).toBe(8); // the problem graph itself is unchanged
     const dist = appHostDistribution(resolved);
+    expect(dist).toEqual(appHostDistribution(graph, assignment));
     for (const mappings of Object.values(dist)) expect(mappings).toHaveLength(1);
   });
 

@@ -224,13 +224,36 @@ export interface MultiwaycutStats {
   start: 'isolating-cuts' | 'original';
 }
 
+/** app name → the key of its chosen candidate edge (absent: no candidate). */
+export type Assignment = Map<string, string>;
+
 export interface MultiwaycutSolution {
-  /** the problem graph with, per app, only the candidate edge to its chosen host */
-  resolved: AppHostGraph;
+  assignment: Assignment;
   stats: MultiwaycutStats;
 }
 
-/** Step 2: solve (isolating cuts, local search) and return the resolved graph. */
+/** The first candidate edge of every app to its labelled host. */
+export function assignmentOf(instance: AppHostInstance, label: Int32Array): Assignment {
+  const assignment: Assignment = new Map();
+  instance.candidateEdges.forEach((edges, app) => {
+    const edge = edges.find((candidate) => candidate.host === label[app]);
+    if (edge) assignment.set(instance.apps[app]!, edge.key);
+  });
+  return assignment;
+}
+
+/** The problem graph after solving: per app only its chosen candidate edge (for --output-resolved-graph). */
+export function resolvedGraph(graph: AppHostGraph, assignment: Assignment): AppHostGraph {
+  const resolved = graph.copy() as AppHostGraph;
+  graph.forEachEdge((key, attributes, source, target, sourceAttributes) => {
+    if (attributes.kind !== 'candidate') return;
+    const app = sourceAttributes.kind === 'app' ? source : target;
+    if (assignment.get(graph.getNodeAttribute(app, 'name')) !== key) resolved.dropEdge(key);
+  });
+  return resolved;
+}
+
+/** Step 2: solve (isolating cuts, local search); returns the chosen candidate edge of every app. */
 export function solveMultiwaycut(graph: AppHostGraph): MultiwaycutSolution {
   const instance = instanceOf(graph);
   const k = instance.hosts.length;
@@ -266,16 +289,8 @@ export function solveMultiwaycut(graph: AppHostGraph): MultiwaycutSolution {
     start = 'original';
   }
 
-  const resolved = graph.copy() as AppHostGraph;
-  instance.candidateEdges.forEach((edges, app) => {
-    let kept = false;
-    for (const edge of edges) {
-      if (!kept && edge.host === label[app]) kept = true;
-      else resolved.dropEdge(edge.key);
-    }
-  });
   return {
-    resolved,
+    assignment: assignmentOf(instance, label),
     stats: {
       links,
       originalLinks,
@@ -288,31 +303,41 @@ export function solveMultiwaycut(graph: AppHostGraph): MultiwaycutSolution {
 }
 
 /**
- * Step 3: the distribution of a (resolved) application/host graph: per app, its candidate edges in
- * candidate order, as mappings (containers kept).
+ * Step 3: the distribution: per app (sorted) the mapping of its chosen candidate edge (container
+ * kept), or an empty list. Without an assignment, every candidate edge left in the (resolved) graph.
  */
-export function appHostDistribution(graph: AppHostGraph): Distribution {
+export function appHostDistribution(graph: AppHostGraph, assignment?: Assignment): Distribution {
   const result: Distribution = {};
   const apps: string[] = [];
   graph.forEachNode((_key, attributes) => {
     if (attributes.kind === 'app') apps.push(attributes.name);
   });
+  const mappingOf = (edge: string): { index: number; target: string; container: string | undefined } => {
+    const attributes = graph.getEdgeAttributes(edge);
+    const [source, target] = graph.extremities(edge);
+    const host = graph.getNodeAttribute(source, 'kind') === 'host' ? source : target;
+    return { index: attributes.index ?? 0, target: graph.getNodeAttribute(host, 'name'), container: attributes.container };
+  };
   for (const app of apps.sort(compareNames)) {
-    const edges: { index: number; target: string; container: string | undefined }[] = [];
-    graph.forEachEdge(appKey(app), (_edge, attributes, source, target) => {
-      if (attributes.kind !== 'candidate') return;
-      const host = source === appKey(app) ? target : source;
-      edges.push({ index: attributes.index ?? 0, target: graph.getNodeAttribute(host, 'name'), container: attributes.container });
-    });
-    edges.sort((a, b) => a.index - b.index);
+    let edges: ReturnType<typeof mappingOf>[];
+    if (assignment) {
+      const chosen = assignment.get(app);
+      edges = chosen === undefined ? [] : [mappingOf(chosen)];
+    } else {
+      edges = [];
+      graph.forEachEdge(appKey(app), (edge, attributes) => {
+        if (attributes.kind === 'candidate') edges.push(mappingOf(edge));
+      });
+      edges.sort((a, b) => a.index - b.index);
+    }
     result[app] = edges.map(({ target, container }) => (container === undefined ? { target } : { target, container }));
   }
   return result;
 }
 
 /** The multiwaycut filter: models → graph → solve → distribution. */
-export function multiwaycutPlan(args: { services: Services; distribution: Distribution }): { distribution: Distribution; stats: MultiwaycutStats; graph: AppHostGraph; resolved: AppHostGraph } {
+export function multiwaycutPlan(args: { services: Services; distribution: Distribution }): { distribution: Distribution; stats: MultiwaycutStats; graph: AppHostGraph } {
   const graph = multiwaycutGraph(args);
-  const { resolved, stats } = solveMultiwaycut(graph);
-  return { distribution: appHostDistribution(resolved), stats, graph, resolved };
+  const { assignment, stats } = solveMultiwaycut(graph);
+  return { distribution: appHostDistribution(graph, assignment), stats, graph };
 }

@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { graphcolDot, multiwaycutDot } from './dot.js';
+import { graphcolGraph, solveGraphcol } from './graphcol.js';
+import { multiwaycutGraph, resolvedGraph, solveMultiwaycut } from './multiwaycut.js';
+import { distributionOf, infrastructureOf, servicesOf } from './testing.js';
+
+const services = servicesOf({ b: [], a: ['b'] }, { b: ['a'] });
+
+function acceptedByDot(text: string): void {
+  const svg = execFileSync('dot', ['-Tsvg'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  expect(svg).toContain('<svg');
+}
+
+describe('DOT of the problem graphs', () => {
+  it('multiwaycut: apps, hosts, then sorted edges from the smaller end, labelled 1 or n²', async () => {
+    const graph = multiwaycutGraph({ services, distribution: distributionOf({ b: ['t2', 't1'], a: ['t1'] }) });
+    const text = await multiwaycutDot(graph);
+    const lines = text.split('\n').filter((line) => line.includes('"') && !line.includes('='));
+    expect(lines).toEqual([
+      '  "app:a" [',
+      '  "app:b" [',
+      '  "host:t1" [',
+      '  "host:t2" [',
+      '  "app:a" -- "app:b" [',
+      '  "app:a" -- "app:b" [',
+      '  "app:a" -- "host:t1" [',
+      '  "app:b" -- "host:t1" [',
+      '  "app:b" -- "host:t2" [',
+    ]);
+    expect(text.startsWith('graph {\n')).toBe(true);
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text).toContain('label = "n&#178;";\n    weight = "n&#178;";');
+    expect(text).toContain('label = "1";\n    weight = "1";');
+    acceptedByDot(text);
+    const resolved = await multiwaycutDot(resolvedGraph(graph, solveMultiwaycut(graph).assignment));
+    expect(resolved).not.toContain('"app:b" -- "host:t2"');
+    acceptedByDot(resolved);
+  });
+
+  it('graphcol: Mrecord nodes, uncoloured first, coloured as <f0> s|<f1> colour', async () => {
+    const graph = graphcolGraph({ services, infrastructure: infrastructureOf(['t1', 't2']) });
+    const plain = await graphcolDot(graph);
+    expect(plain).toBe(
+      [
+        'graph {',
+        '  node [',
+        '    shape = "Mrecord";',
+        '  ];',
+        '  "a" [',
+        '    label = "a";',
+        '  ];',
+        '  "b" [',
+        '    label = "b";',
+        '  ];',
+        '  "a" -- "b";',
+        '  "a" -- "b";',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    acceptedByDot(plain);
+    const coloured = await graphcolDot(solveGraphcol(graph).resolved);
+    expect(coloured).toContain('"a" [\n    label = "<f0> a|<f1> 0";');
+    expect(coloured).toContain('"b" [\n    label = "<f0> b|<f1> 1";');
+    acceptedByDot(coloured);
+  });
+});
