@@ -9,11 +9,11 @@ import { providedContainers, serviceGroup } from '../model/service-props.js';
 export interface GraphNode {
   /** Service name, or the single group token for a group node. */
   name: string;
-  /* dependsOn/connectsTo hold references (`serviceRef`/`groupRef`), resolved by `nodeIds`. */
   /** True for a collapsed subgroup. */
   isGroup: boolean;
   /** The service behind a service node (undefined for group nodes). */
   service?: Service;
+  /** Edge ends as references (`serviceRef`/`groupRef`), in model order; resolve them with `nodeIds`. */
   dependsOn: string[];
   connectsTo: string[];
 }
