@@ -89,7 +89,9 @@ export async function loadRaw(kind: ModelKind, file: string, options: RawOptions
     }
     case 'js': {
       const { importJsModel } = await import('./formats/js.js');
-      return withRealFile(source, (real) => importJsModel(real, options.jsArgs ?? {}));
+      const model = await withRealFile(source, (real) => importJsModel(real, options.jsArgs ?? {}));
+      // JS models may write `dependsOn: { db: services.db }` like Nix; the other readers give lists.
+      return kind === 'services' ? normaliseServiceReferences(model) : model;
     }
   }
 }
@@ -97,7 +99,7 @@ export async function loadRaw(kind: ModelKind, file: string, options: RawOptions
 export async function loadServices(file: string, options: LoadOptions = {}): Promise<Services> {
   const { currentSystem } = await import('./formats/js.js');
   const jsArgs = { distribution: {}, invDistribution: {}, system: currentSystem(), ...(await extraParamsAsJs(options)) };
-  const raw = normaliseServiceReferences(await loadRaw('services', file, { ...options, jsArgs }));
+  const raw = await loadRaw('services', file, { ...options, jsArgs });
   const { servicesFromRaw } = await import('./schemas.js');
   const { validateServices } = await import('./validate.js');
   const services = servicesFromRaw(raw, file);
@@ -170,11 +172,12 @@ export async function extraParamsAsJs(options: LoadOptions): Promise<Record<stri
  */
 function normaliseServiceReferences(raw: unknown): unknown {
   if (!isAttrs(raw)) return raw;
-  const out: Record<string, unknown> = {};
-  for (const [name, service] of Object.entries(raw as Record<string, unknown>)) {
-    out[name] = needsReferenceNormalisation(service) ? withReferenceNames(service as Record<string, unknown>) : service;
+  // Freshly parsed data, owned by us: replace only the entries that need it, in place.
+  const services = raw as Record<string, unknown>;
+  for (const name in services) {
+    if (needsReferenceNormalisation(services[name])) services[name] = withReferenceNames(services[name] as Record<string, unknown>);
   }
-  return out;
+  return services;
 }
 
 const REFERENCE_LISTS = ['dependsOn', 'connectsTo', 'activatesAfter'] as const;

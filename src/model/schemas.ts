@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ModelError } from '../errors.js';
 import { modelPath, type PathSegment } from './path.js';
-import type { DocsConfig, Distribution, IdResources, Ids, Infrastructure, Mapping, ModelKind, Services, Target } from './types.js';
+import type { DocsConfig, Distribution, IdResources, Ids, Infrastructure, Mapping, ModelKind, Service, Services, Target } from './types.js';
 import { isAttrs, type Attrs, type Value } from './value.js';
 
 /** Any JSON-like value; nulls are accepted here and dropped on conversion (as the original drops them). */
@@ -172,9 +172,12 @@ function cleanAttrs(record: Record<string, unknown>): Attrs {
 const SERVICE_FIELDS = new Set(['name', 'type', 'pkg', 'dependsOn', 'connectsTo', 'activatesAfter']);
 
 export function servicesFromRaw(raw: unknown, file: string): Services {
-  const parsed = parseWith('services', raw, file);
+  // The zod schema is the definition; the fast check only lets models through that it would accept
+  // unchanged, and zod then runs only to explain a failure (100k-service models, see BENCHMARKS).
+  const parsed = (isPlainServices(raw) ? raw : parseWith('services', raw, file)) as z.infer<(typeof SCHEMAS)['services']>;
   const services: Services = {};
-  for (const [key, entry] of Object.entries(parsed)) {
+  for (const key in parsed) {
+    const entry = parsed[key]!;
     if (entry.name != null && entry.name !== key) {
       throw new ModelError(file, modelPath('services', [key, 'name']), `name "${entry.name}" must equal the attribute name "${key}"`);
     }
@@ -185,17 +188,58 @@ export function servicesFromRaw(raw: unknown, file: string): Services {
       const cleaned = cleanValue((entry as Record<string, unknown>)[prop]);
       if (cleaned !== undefined) properties[prop] = cleaned;
     }
-    services[key] = {
+    const service: Service = {
       name: key,
-      ...(entry.type != null ? { type: entry.type } : {}),
-      ...(entry.pkg != null ? { pkg: entry.pkg } : {}),
       dependsOn: entry.dependsOn ?? [],
       connectsTo: entry.connectsTo ?? [],
       activatesAfter: entry.activatesAfter ?? [],
       properties,
     };
+    if (entry.type != null) service.type = entry.type;
+    if (entry.pkg != null) service.pkg = entry.pkg;
+    services[key] = service;
   }
   return services;
+}
+
+const TEXT_FIELDS = new Set(['name', 'type', 'pkg', 'group', 'description', 'providesContainer']);
+const NAME_LIST_FIELDS = new Set(['dependsOn', 'connectsTo', 'activatesAfter', 'requiresUniqueIdsFor']);
+const BOOL_FIELDS = new Set(['stateful', 'deployState']);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+const isStringList = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** True only for inputs serviceSchema accepts as they are (a subset check; zod explains the rest). */
+export function isPlainServices(raw: unknown): boolean {
+  if (!isPlainObject(raw)) return false;
+  for (const key in raw) {
+    const entry = raw[key];
+    if (!isPlainObject(entry)) return false;
+    for (const field in entry) {
+      const value = entry[field];
+      if (value === null || value === undefined) {
+        if (value === undefined && !TEXT_FIELDS.has(field) && !NAME_LIST_FIELDS.has(field) && !BOOL_FIELDS.has(field) && field !== 'providesContainers') return false;
+        continue;
+      }
+      if (TEXT_FIELDS.has(field)) {
+        if (typeof value !== 'string') return false;
+      } else if (NAME_LIST_FIELDS.has(field)) {
+        if (!isStringList(value)) return false;
+      } else if (BOOL_FIELDS.has(field)) {
+        if (typeof value !== 'boolean') return false;
+      } else if (field === 'providesContainers') {
+        if (!isPlainObject(value) || !Object.values(value).every((c) => isPlainObject(c) && Object.values(c).every(isGenericValue))) return false;
+      } else if (!isGenericValue(value)) {
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 export function infrastructureFromRaw(raw: unknown, file: string): Infrastructure {

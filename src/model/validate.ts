@@ -51,21 +51,23 @@ export function findOrderingCycle(services: Services): string[] | undefined {
   const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = done
   for (const root of sortedKeys(services)) {
     if (state.has(root)) continue;
-    const stack: { name: string; next: number; edges: string[] }[] = [];
+    // Edges are dependsOn then activatesAfter, walked by index without copying the lists.
+    const stack: { name: string; next: number; first: string[]; second: string[] }[] = [];
     const push = (name: string) => {
       const service = services[name]!;
       state.set(name, 1);
-      stack.push({ name, next: 0, edges: [...service.dependsOn, ...service.activatesAfter] });
+      stack.push({ name, next: 0, first: service.dependsOn, second: service.activatesAfter });
     };
     push(root);
     while (stack.length > 0) {
       const frame = stack[stack.length - 1]!;
-      if (frame.next >= frame.edges.length) {
+      const index = frame.next++;
+      if (index >= frame.first.length + frame.second.length) {
         state.set(frame.name, 2);
         stack.pop();
         continue;
       }
-      const dependency = frame.edges[frame.next++]!;
+      const dependency = index < frame.first.length ? frame.first[index]! : frame.second[index - frame.first.length]!;
       const mark = state.get(dependency);
       if (mark === 1) {
         const start = stack.findIndex((f) => f.name === dependency);

@@ -17,7 +17,12 @@ export function compareNames(a: string, b: string): number {
 }
 
 export function sortedKeys(record: object): string[] {
-  return Object.keys(record).sort(compareNames);
+  const keys = Object.keys(record);
+  // Models usually arrive sorted (our own outputs, Nix attrsets): skip the comparator sort then.
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) return keys.sort(compareNames);
+  }
+  return keys;
 }
 
 /** A scalar's text as the C tools see it (lists and attrsets have none). */

@@ -12,13 +12,44 @@ export function parseJsonDocument(text: string, file: string, root: string): unk
   } catch (error) {
     throw new ModelError(file, undefined, `invalid JSON: ${(error as Error).message}`);
   }
-  const duplicate = findDuplicateKey(text);
+  // The exact scanner is slow on 100k-entry models; it only runs when the cheap count says a key
+  // may have been swallowed by JSON.parse.
+  const duplicate = keyTokensInText(text) === countKeys(value) ? undefined : findDuplicateKey(text);
   if (duplicate) {
     throw new ModelError(file, joinPath(root, duplicate.path), `duplicate name "${duplicate.key}"`);
   }
   return value;
 }
 
+
+/**
+ * An upper bound of the number of object keys in valid JSON text: every key is a string closed by
+ * `"`, then optional whitespace, then `:`. (A `\":` inside a string value can only over-count.)
+ */
+export function keyTokensInText(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
+    let j = i - 1;
+    while (j >= 0 && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x0a || text.charCodeAt(j) === 0x0d || text.charCodeAt(j) === 0x09)) j--;
+    if (j >= 0 && text.charCodeAt(j) === 0x22) count++;
+  }
+  return count;
+}
+
+/** Keys of every object in a parsed JSON value. */
+export function countKeys(value: unknown): number {
+  if (Array.isArray(value)) {
+    let count = 0;
+    for (const item of value) count += countKeys(item);
+    return count;
+  }
+  if (value !== null && typeof value === 'object') {
+    let count = 0;
+    for (const key in value) count += 1 + countKeys((value as Record<string, unknown>)[key]);
+    return count;
+  }
+  return 0;
+}
 
 interface Frame {
   kind: 'object' | 'array';
