@@ -88,12 +88,26 @@ async function run(options: GendistCliOptions): Promise<void> {
       },
       explainer,
     );
-    if (explainer) process.stderr.write(explainer.render());
+    if (explainer) await writeExplanation(explainer);
     await emit(await formatDistribution(result.distribution, format, 'function'));
   } catch (error) {
-    if (explainer && explainer.stepCount > 0) process.stderr.write(explainer.render());
+    if (explainer && explainer.stepCount > 0) await writeExplanation(explainer);
     const { InsufficientCapacityError } = await import('../planners/divide.js');
     if (error instanceof InsufficientCapacityError) throw new PlanningError(error.message, await formatDistribution(error.partial, format, 'function'));
     throw error;
   }
+}
+
+/** Streams the report to stderr in chunks (a large run's report does not fit in one string). */
+async function writeExplanation(explainer: import('../planners/common.js').Explainer): Promise<void> {
+  let buffer = '';
+  const flush = () => new Promise<void>((resolve) => (process.stderr.write(buffer) ? resolve() : process.stderr.once('drain', () => resolve())));
+  for (const chunk of explainer.chunks()) {
+    buffer += chunk;
+    if (buffer.length > 1 << 16) {
+      await flush();
+      buffer = '';
+    }
+  }
+  if (buffer) await flush();
 }

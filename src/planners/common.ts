@@ -162,6 +162,11 @@ export class Explainer {
 
   /** The report, services in sorted order. */
   render(): string {
+    return [...this.chunks()].join('');
+  }
+
+  /** The report in chunks (one per service), for large runs. */
+  *chunks(): Generator<string> {
     const services = new Set<string>();
     for (const step of this.steps) {
       for (const name of Object.keys(step.after ?? {})) services.add(name);
@@ -170,7 +175,9 @@ export class Explainer {
     const lines: string[] = [];
     lines.push(`explain: ${this.steps.length} step${this.steps.length === 1 ? '' : 's'}`);
     this.steps.forEach((step, i) => lines.push(`  step ${i + 1}: ${step.label}`));
+    yield `${lines.join('\n')}\n`;
     for (const service of [...services].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      lines.length = 0;
       lines.push(`service ${service}:`);
       this.steps.forEach((step, i) => {
         const before = step.before?.[service];
@@ -195,7 +202,7 @@ export class Explainer {
         if (notes) parts.push(...notes);
         lines.push(`${prefix} ${parts.join('; ')}`);
       });
+      yield `${lines.join('\n')}\n`;
     }
-    return `${lines.join('\n')}\n`;
   }
 }

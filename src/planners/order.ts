@@ -38,7 +38,11 @@ export function order(args: OrderArgs, trace?: StepTrace): Distribution {
     });
     result[svc] = keyed.map((k) => k.mapping);
     memo.set(candidates, result[svc]!);
-    trace?.note(svc, `ordered by ${args.targetProperty}: ${keyed.map((k) => `${k.mapping.target}=${showValue(k.key)}`).join(', ')}`);
+    if (trace) {
+      const shown = keyed.slice(0, 10).map((k) => `${k.mapping.target}=${showValue(k.key)}`);
+      if (keyed.length > 10) shown.push(`… ${keyed.length - 10} more`);
+      trace.note(svc, `ordered by ${args.targetProperty}: ${shown.join(', ')}`);
+    }
   }
   return result;
 }
