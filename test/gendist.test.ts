@@ -129,6 +129,26 @@ describe('gendist options and outputs', () => {
     expect(JSON.parse(result.stdout)).toEqual(scenarios.catalogue);
   });
 
+  it('the graph planners plug into the registry (JSON pipeline, JS chaining over a promise, Nix ops)', async () => {
+    const dir = await writeTree({
+      'qos.json': JSON.stringify({ pipeline: [{ filter: 'mapAttrOnList', serviceProperty: 'type', targetPropertyList: 'supportedTypes' }, { filter: 'minsetcover', targetProperty: 'priority' }] }),
+      'qos.mjs': "export default ({ filters, infrastructure }) => filters.order({ infrastructure, targetProperty: 'priority', distribution: filters.graphcol({}) });",
+      'qos.nix': '{ filters, services, infrastructure, initialDistribution, ... }: filters.multiwaycut { inherit services infrastructure; distribution = filters.mapAttrOnList { inherit services infrastructure; distribution = initialDistribution; serviceProperty = "type"; targetPropertyList = "supportedTypes"; }; }',
+    });
+    dirs.push(dir);
+    for (const qos of ['qos.json', 'qos.mjs', 'qos.nix']) {
+      const result = await runBin('dydisnix-gendist', [...base, '-q', path.join(dir, qos), '--output-json'], { env });
+      expect(result.code, `${qos}: ${result.stderr}`).toBe(0);
+      const distribution = JSON.parse(result.stdout) as Record<string, string[]>;
+      expect(Object.keys(distribution).sort()).toEqual(['svcA', 'svcB', 'svcC', 'svcD']);
+      for (const [service, targets] of Object.entries(distribution)) {
+        expect(targets).toHaveLength(1);
+        // minsetcover and multiwaycut choose among the type-compatible candidates.
+        if (qos !== 'qos.mjs') expect(scenarios.type[service]).toContain(targets[0]);
+      }
+    }
+  });
+
   it('--filter-buildable is accepted with a warning', async () => {
     const result = await runBin('dydisnix-gendist', [...base, '--filter-buildable', '--output-json'], { env });
     expect(result.code).toBe(0);
