@@ -23,7 +23,7 @@ export interface LoadOptions {
 
 export interface DistributionLoadOptions extends LoadOptions {
   /** Needed to resolve a Nix/JS distribution's target values and to check target names. */
-  infrastructure: Infrastructure;
+  infrastructure?: Infrastructure;
   /** When given, unknown services are reported. */
   services?: Services;
 }
@@ -58,6 +58,8 @@ async function withRealFile<T>(source: Source, run: (file: string) => Promise<T>
 interface RawOptions extends LoadOptions {
   infrastructureJSON?: string;
   jsArgs?: Record<string, unknown>;
+  /** The infrastructure object given to a JS distribution function, to map its targets back to names. */
+  jsInfrastructure?: Record<string, unknown>;
 }
 
 /** The JSON shape of a model document, before validation. */
@@ -90,8 +92,11 @@ export async function loadRaw(kind: ModelKind, file: string, options: RawOptions
     case 'js': {
       const { importJsModel } = await import('./formats/js.js');
       const model = await withRealFile(source, (real) => importJsModel(real, options.jsArgs ?? {}));
-      // JS models may write `dependsOn: { db: services.db }` like Nix; the other readers give lists.
-      return kind === 'services' ? normaliseServiceReferences(model) : model;
+      // JS models may write `dependsOn: { db: services.db }` like Nix, and return target objects
+      // in distributions; the other readers give names already.
+      if (kind === 'services') return normaliseServiceReferences(model);
+      if (kind === 'distribution') return resolveTargetObjects(model, options.jsInfrastructure ?? {});
+      return model;
     }
   }
 }
@@ -118,14 +123,19 @@ export async function loadInfrastructure(file: string, options: LoadOptions = {}
 
 export async function loadDistribution(file: string, options: DistributionLoadOptions): Promise<Distribution> {
   const { infrastructureToJson } = await import('./formats/json-write.js');
-  const infrastructureJSON = infrastructureToJson(options.infrastructure);
-  // JS distribution functions get the infrastructure in its JSON shape; target objects they return
-  // are mapped back to names by identity.
-  const jsInfrastructure = JSON.parse(infrastructureJSON) as Record<string, unknown>;
-  const raw = await loadRaw('distribution', file, { ...options, infrastructureJSON, jsArgs: { infrastructure: jsInfrastructure } });
+  // Nix and JS distribution functions get the infrastructure in its JSON shape. Without one, a
+  // plain distribution still loads (target names are then not checked).
+  const infrastructureJSON = options.infrastructure ? infrastructureToJson(options.infrastructure) : undefined;
+  const jsInfrastructure = infrastructureJSON ? (JSON.parse(infrastructureJSON) as Record<string, unknown>) : {};
+  const raw = await loadRaw('distribution', file, {
+    ...options,
+    ...(infrastructureJSON !== undefined ? { infrastructureJSON } : {}),
+    jsArgs: { infrastructure: jsInfrastructure },
+    jsInfrastructure,
+  });
   const { distributionFromRaw } = await import('./schemas.js');
   const { validateDistribution } = await import('./validate.js');
-  const distribution = distributionFromRaw(resolveTargetObjects(raw, jsInfrastructure), file);
+  const distribution = distributionFromRaw(raw, file);
   validateDistribution(distribution, file, options);
   return distribution;
 }

@@ -202,6 +202,24 @@ export function servicesFromRaw(raw: unknown, file: string): Services {
   return services;
 }
 
+/** True only for distributions the zod schema accepts as they are (fast path for large models). */
+export function isPlainDistribution(raw: unknown): boolean {
+  if (!isPlainObject(raw)) return false;
+  for (const key in raw) {
+    const targets = raw[key];
+    if (!Array.isArray(targets)) return false;
+    for (const item of targets) {
+      if (typeof item === 'string') continue;
+      if (!isPlainObject(item) || typeof item.target !== 'string') return false;
+      for (const field in item) {
+        if (field === 'target') continue;
+        if (field !== 'container' || (item.container !== null && typeof item.container !== 'string')) return false;
+      }
+    }
+  }
+  return true;
+}
+
 const TEXT_FIELDS = new Set(['name', 'type', 'pkg', 'group', 'description', 'providesContainer']);
 const NAME_LIST_FIELDS = new Set(['dependsOn', 'connectsTo', 'activatesAfter', 'requiresUniqueIdsFor']);
 const BOOL_FIELDS = new Set(['stateful', 'deployState']);
@@ -259,7 +277,7 @@ export function infrastructureFromRaw(raw: unknown, file: string): Infrastructur
 }
 
 export function distributionFromRaw(raw: unknown, file: string): Distribution {
-  const parsed = parseWith('distribution', raw, file);
+  const parsed = (isPlainDistribution(raw) ? raw : parseWith('distribution', raw, file)) as z.infer<(typeof SCHEMAS)['distribution']>;
   const distribution: Distribution = {};
   for (const [service, targets] of Object.entries(parsed)) {
     const items = Array.isArray(targets) ? targets : targets.targets;
