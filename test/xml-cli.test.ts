@@ -129,3 +129,14 @@ describe('dydisnix-xml rejects bad input with exit 2, the file and the model pat
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });
+
+describe('dydisnix-xml in a pipe', () => {
+  it('ends quietly when the reader goes away (… | head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn('sh', ['-c', `'${path.join(fixture('..'), 'bin', 'dydisnix-xml')}' -s '${fixture('example', 'services.json')}' | head -c 10 >/dev/null; echo "\${PIPESTATUS:-}"`]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+  });
+});

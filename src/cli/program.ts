@@ -65,6 +65,12 @@ export function addModelInputOptions(program: Command): Command {
  */
 export async function runProgram(program: Command, argv: readonly string[] = process.argv): Promise<void> {
   const debug = argv.includes('--debug');
+  // `dydisnix-gendist … | head`: a reader that went away is not an error of ours; end quietly with
+  // the status a SIGPIPE'd Unix tool has.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(141);
+    throw error;
+  });
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
@@ -80,6 +86,7 @@ export function reportError(command: string, error: unknown, debug: boolean): nu
     }
     return 2;
   }
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return 141;
   if (error instanceof PlanningError && error.partialOutput) {
     process.stderr.write(`Partial result:\n${error.partialOutput}`);
   }
