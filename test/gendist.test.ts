@@ -106,6 +106,35 @@ describe('gendist options and outputs', () => {
     expect(JSON.parse(bound.stdout)).toMatchObject({ svcA: [{ target: t2, container: 'process' }], svcB: [{ target: t3, container: 'process' }] });
   });
 
+  it('--state-dir/-p read the previous distribution from the deployment state (manifest.json)', async () => {
+    const manifest = (generation: number) => JSON.stringify({
+      version: 1,
+      generation,
+      services: { svcA: { name: 'svcA', pkg: '/x/svcA', type: 'process' }, svcB: { name: 'svcB', pkg: '/x/svcB', type: 'process' } },
+      infrastructure: {},
+      mappings: [
+        { service: 'svcA', target: t2, container: 'process' },
+        { service: 'svcB', target: t3, container: 'process' },
+      ],
+    });
+    const dir = await writeTree({ 'state/default/manifest.json': manifest(1), 'state/test/manifest.json': manifest(2).replace(t3, t1) });
+    dirs.push(dir);
+    const stateDir = path.join(dir, 'state');
+    const byDefault = await runBin('dydisnix-gendist', [...base, '-q', f('qos-bound.json'), '--state-dir', stateDir, '--output-json'], { env });
+    expect(byDefault.code).toBe(0);
+    expect(JSON.parse(byDefault.stdout)).toEqual(scenarios.bound);
+    const profile = await runBin('dydisnix-gendist', [...base, '-q', f('qos-bound.json'), '--state-dir', stateDir, '-p', 'test', '--output-json'], { env });
+    expect(JSON.parse(profile.stdout)).toMatchObject({ svcA: [t2], svcB: [t1] });
+    // The default state folder is under XDG_STATE_HOME; none there = no previous distribution.
+    const xdg = await runBin('dydisnix-gendist', [...base, '-q', f('qos-bound.json'), '--output-json'], { env: { XDG_STATE_HOME: dir } });
+    expect(JSON.parse(xdg.stdout)).toEqual({ svcA: all, svcB: all, svcC: all, svcD: all });
+    const broken = await writeTree({ 'default/manifest.json': '{ "version": 99 }' });
+    dirs.push(broken);
+    const bad = await runBin('dydisnix-gendist', [...base, '-q', f('qos-bound.json'), '--state-dir', broken], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('manifest.json');
+  });
+
   it('--explain reports, per service and step, what was kept and removed and why (stderr)', async () => {
     const result = await runBin('dydisnix-gendist', [...base, '-q', f('qos-order.json'), '--explain', '--output-json'], { env });
     expect(result.code).toBe(0);
@@ -144,7 +173,7 @@ describe('gendist options and outputs', () => {
       for (const [service, targets] of Object.entries(distribution)) {
         expect(targets).toHaveLength(1);
         // minsetcover and multiwaycut choose among the type-compatible candidates.
-        if (qos !== 'qos.mjs') expect(scenarios.type[service]).toContain(targets[0]);
+        if (qos !== 'qos.mjs') expect(scenarios.type![service]).toContain(targets[0]);
       }
     }
   });
