@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, promises as fs, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, promises as fs, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { bootId, describeProcess, findProcesses, pollUntil, readStat, signal, type ProcStat } from '../proc.js';
 import { parseKeyValue, splitWords } from '../properties.js';
@@ -29,7 +29,7 @@ import {
   type Names,
   type ProcessRecord,
 } from '../state.js';
-import { addSupport, manageUsers, readSupport, removeSupport, type Support } from '../users.js';
+import type { Support } from '../users.js';
 import { ModuleFailure, runModule, type ModuleContext } from './common.js';
 
 export interface ProcessConfig {
@@ -384,10 +384,13 @@ async function start(context: ModuleContext, config: ProcessConfig): Promise<voi
 
 export async function activate(context: ModuleContext): Promise<number> {
   const { env, err, names } = context;
-  const support = await readSupport(context.component);
+  // users.js (and child_process) is loaded only for components that need users or groups: module
+  // processes start for every operation.
+  const users = existsSync(path.join(context.component, 'dysnomia-support')) ? await import('../users.js') : undefined;
+  const support = users ? await users.readSupport(context.component) : undefined;
   let created: Support | undefined;
-  if (support) {
-    if (manageUsers(env)) created = await addSupport(support, err);
+  if (users && support) {
+    if (users.manageUsers(env)) created = await users.addSupport(support, err);
     else err(`Skipped creating the users and groups of ${path.join(context.component, 'dysnomia-support')}: not running as root`);
   }
   try {
@@ -410,7 +413,7 @@ export async function activate(context: ModuleContext): Promise<number> {
         break;
     }
   } catch (error) {
-    if (created) removeSupport(created, err);
+    if (users && created) users.removeSupport(created, err);
     throw error;
   }
   await markActive(names);
@@ -451,8 +454,11 @@ export async function deactivate(context: ModuleContext): Promise<number> {
   }
   if (state.kind !== 'missing') await fs.rm(config.pidFile, { force: true });
   await removeRecord(names);
-  const support = await readSupport(context.component).catch(() => undefined);
-  if (support && manageUsers(env)) removeSupport(support, err);
+  if (existsSync(path.join(context.component, 'dysnomia-support'))) {
+    const users = await import('../users.js');
+    const support = await users.readSupport(context.component).catch(() => undefined);
+    if (support && users.manageUsers(env)) users.removeSupport(support, err);
+  }
   await unmarkActive(names);
   return 0;
 }
