@@ -89,20 +89,37 @@ export interface DistributionContext {
 }
 
 export function validateDistribution(distribution: Distribution, file: string, context: DistributionContext): void {
+  // Large distributions hold millions of candidate mappings: one Map lookup per mapping gives both
+  // the unknown-target check and a per-service duplicate stamp without building strings.
+  const targetIds = new Map<string, number>();
+  const known = context.infrastructure ? sortedKeys(context.infrastructure) : [];
+  known.forEach((name, id) => targetIds.set(name, id));
+  const stamp = new Int32Array(known.length).fill(-1);
+  let serviceIndex = 0;
   for (const service of sortedKeys(distribution)) {
     if (context.services && !Object.hasOwn(context.services, service)) {
       throw new ModelError(file, modelPath('distribution', [service]), `unknown service ${JSON.stringify(service)}`);
     }
-    const seen = new Set<string>();
-    distribution[service]!.forEach((mapping, index) => {
+    const mappings = distribution[service]!;
+    const withContainers = mappings.some((mapping) => mapping.container !== undefined);
+    const seen = withContainers || !context.infrastructure ? new Set<string>() : undefined;
+    for (let index = 0; index < mappings.length; index++) {
+      const mapping = mappings[index]!;
       const at = () => modelPath('distribution', [service, index]);
-      if (context.infrastructure && !Object.hasOwn(context.infrastructure, mapping.target)) {
-        throw new ModelError(file, at(), `unknown target ${JSON.stringify(mapping.target)}`);
+      const id = targetIds.get(mapping.target);
+      if (context.infrastructure && id === undefined) throw new ModelError(file, at(), `unknown target ${JSON.stringify(mapping.target)}`);
+      let duplicate: boolean;
+      if (seen) {
+        const key = `${mapping.target}\u0000${mapping.container ?? ''}`;
+        duplicate = seen.has(key);
+        seen.add(key);
+      } else {
+        duplicate = stamp[id!] === serviceIndex;
+        stamp[id!] = serviceIndex;
       }
-      const key = `${mapping.target}\u0000${mapping.container ?? ''}`;
-      if (seen.has(key)) throw new ModelError(file, at(), `duplicate mapping to target ${JSON.stringify(mapping.target)}`);
-      seen.add(key);
-    });
+      if (duplicate) throw new ModelError(file, at(), `duplicate mapping to target ${JSON.stringify(mapping.target)}`);
+    }
+    serviceIndex++;
   }
 }
 
