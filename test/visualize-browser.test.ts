@@ -234,6 +234,16 @@ describe('the generated catalogue in a real browser', () => {
     expect(await evaluate<string>('location.pathname')).toBe('/services/index.html');
     expect(await evaluate<string>('document.querySelector("h1").textContent')).toBe('Back-end services');
     expect(await evaluate<number>('document.querySelector("img").naturalWidth')).toBeGreaterThan(0);
+    // The diagram links to itself; in the SVG, group nodes link to their pages.
+    expect(await evaluate<string>('document.querySelector("p > a > img").parentElement.getAttribute("href")')).toBe('diagram.dot.svg');
+    await navigate(`${site.base}/services/diagram.dot.svg`);
+    const intoLogging = cdp.waitFor('Page.loadEventFired', session);
+    const link = '[...document.querySelectorAll("a")].find((a) => a.href.baseVal === "logging/index.html")';
+    expect(await evaluate<boolean>(`Boolean(${link})`)).toBe(true);
+    await evaluate(`${link}.dispatchEvent(new MouseEvent("click", { bubbles: true }))`);
+    await intoLogging;
+    expect(await evaluate<string>('location.pathname')).toBe('/services/logging/index.html');
+    expect(await evaluate<string>('document.querySelector("h1").textContent')).toBe('Logging <subsystem> & friends');
     await navigate(`${site.base}/services/reporting/exporters/index.html`);
     expect(await evaluate<string>('document.title')).toBe('Functional architecture documentation for group: services/reporting/exporters');
     const { data: groupShot } = (await cdp.send('Page.captureScreenshot', { format: 'png' }, session)) as { data: string };

@@ -1,5 +1,6 @@
 /** End-to-end tests of the visualisation commands: the real ./bin files on fixtures/visualize. */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fromDot, type GraphBaseModel } from 'ts-graphviz';
@@ -145,6 +146,13 @@ describe('dydisnix-visualize-services', () => {
     expect(shape(await fs.readFile(path.join(out, 'services/diagram.dot'), 'utf8'))).toEqual(SERVICES_COLLAPSED);
     expect(shape(await fs.readFile(path.join(out, 'services/reporting/exporters/diagram.dot'), 'utf8'))).toEqual({ nodes: ['csv', 'reportingdb'], edges: ['csv -> reportingdb'] });
     for (const file of await files(out)) checkDot(await fs.readFile(path.join(out, file), 'utf8'));
+    // Group nodes link to their catalogue pages, relative to the diagram's folder.
+    const url = (file: string, node: string) => fromDot(readFileSync(path.join(out, file), 'utf8')).getNode(node)!.attributes.get('URL');
+    expect(url('diagram.dot', 'services')).toBe('services/index.html');
+    expect(url('services/diagram.dot', 'logging')).toBe('logging/index.html');
+    expect(url('services/logging/diagram.dot', 'reporting')).toBe('../reporting/index.html');
+    // Outside batch mode there are no links.
+    expect((await runBin('dydisnix-visualize-services', ['-s', SERVICES, '--group-subservices'])).stdout).not.toContain('URL');
   });
 
   it('batch mode with -f png renders every diagram', async () => {
@@ -420,6 +428,7 @@ describe('dydisnix-generate-services-docs', () => {
       expect(await files(out)).toEqual(expected('svg'));
       expect(await fs.readFile(path.join(out, 'style.css'), 'utf8')).toContain('table');
       expect(await fs.readFile(path.join(out, 'services/reporting/exporters/csv/diagram.dot.svg'), 'utf8')).toContain('<svg');
+      expect(await fs.readFile(path.join(out, 'services/diagram.dot.svg'), 'utf8')).toContain('<a xlink:href="logging/index.html"');
     }
   });
 

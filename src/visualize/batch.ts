@@ -58,7 +58,7 @@ export async function visualizeBatch(services: Services, options: BatchOptions):
   await inParallel(allGroups(services), 2, async (group) => {
     const dir = path.join(options.outputDir, group);
     await fs.mkdir(dir, { recursive: true });
-    const dot = await serviceGraphDot(buildServiceGraph(services, group, { context: true, collapse: true }, index));
+    const dot = await serviceGraphDot(buildServiceGraph(services, group, { context: true, collapse: true }, index), { links: true });
     const dotFile = path.join(dir, 'diagram.dot');
     await writeFileAtomic(dotFile, dot);
     written.push(dotFile);

@@ -96,7 +96,7 @@ describe('document pages (reference §4.4)', () => {
     expect(html).toContain('<link rel="stylesheet" type="text/css" href="../../style.css">');
     expect(html).toContain('<h1>Logging &lt;subsystem&gt; &amp; friends</h1>');
     expect(html).toContain('<a href="../../index.html">Home</a> / <a href="../index.html">services</a> / logging');
-    expect(html).toContain('            <img src="diagram.dot.svg" alt="Architecture diagram">');
+    expect(html).toContain('        <p>\n            <a href="diagram.dot.svg"><img src="diagram.dot.svg" alt="Architecture diagram"></a>\n        </p>');
     expect(html).toContain(
       ['<th>Name</th>', '<th>Type</th>', '<th>Description</th>', '<th>group</th>', '<th>providesContainer</th>', '<th>requiresUniqueIdsFor</th>', '<th>Configuration</th>', '<th>missing</th>']
         .map((th) => `                ${th}`)

@@ -76,7 +76,9 @@ export function documentPage(graph: ServiceGraph, docs: DocsConfig | undefined, 
     lines.push(`${I(8)}<h1>${escapeHtml(groupTitle)}</h1>`);
   }
   if (options.imageFormat !== undefined && !options.asRoot) {
-    lines.push(`${I(8)}<p>`, `${I(12)}<img src="diagram.dot.${escapeHtml(encodeURIComponent(options.imageFormat))}" alt="Architecture diagram">`, `${I(8)}</p>`);
+    // The image links to itself: full size, and for SVG with clickable group nodes.
+    const image = `diagram.dot.${escapeHtml(encodeURIComponent(options.imageFormat))}`;
+    lines.push(`${I(8)}<p>`, `${I(12)}<a href="${image}"><img src="${image}" alt="Architecture diagram"></a>`, `${I(8)}</p>`);
   }
 
   const services = [...graph.services.values()].filter((node) => node.service !== undefined);

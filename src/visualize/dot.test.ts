@@ -6,7 +6,7 @@ import { infrastructureFromRaw, servicesFromRaw } from '../model/schemas.js';
 import { containersLabel, dotId, labelText } from './dot.js';
 import { deploymentDot, mappingsOfDistribution } from './deployment.js';
 import { infrastructureDot } from './infra-dot.js';
-import { servicesDot } from './services-dot.js';
+import { groupPageLink, servicesDot } from './services-dot.js';
 
 /** dot must accept the graph; returns the SVG. */
 function svgOf(dot: string): string {
@@ -27,6 +27,15 @@ describe('escaping', () => {
     expect(containersLabel([], false)).toBe('');
     expect(containersLabel(['c'], true)).toBe(' &#8594;\nc');
     expect(containersLabel(['a', 'b'], false)).toBe('\n &#8594; { a\n, b\n}');
+  });
+});
+
+describe('groupPageLink', () => {
+  it('links from one group page folder to another', () => {
+    expect(groupPageLink('', 'services')).toBe('services/index.html');
+    expect(groupPageLink('services', 'services/logging')).toBe('logging/index.html');
+    expect(groupPageLink('services/logging', 'services/reporting')).toBe('../reporting/index.html');
+    expect(groupPageLink('a/b/c', 'x')).toBe('../../../x/index.html');
   });
 });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { servicesFromRaw } from '../model/schemas.js';
 import type { Services } from '../model/types.js';
-import { allGroups, buildServiceGraph, collapsedInto, groupTokens, nodeIds, sortedNodes, type ServiceGraph } from './graph.js';
+import { allGroups, buildServiceGraph, collapsedInto, collapsedPath, groupTokens, nodeIds, sortedNodes, type ServiceGraph } from './graph.js';
 
 const fixtureFile = new URL('../../fixtures/visualize/services.json', import.meta.url);
 const services: Services = servicesFromRaw(JSON.parse(readFileSync(fixtureFile, 'utf8')), 'services.json');
@@ -31,6 +31,15 @@ describe('group paths', () => {
     expect(collapsedInto('services', ['services', 'logging'])).toBeUndefined();
     expect(collapsedInto('services/reporting', ['services', 'logging'])).toBe('reporting');
     expect(collapsedInto('other/x', ['services'])).toBe('other');
+  });
+  it('knows the full path of a group node', () => {
+    expect(collapsedPath('', [])).toBeUndefined();
+    expect(collapsedPath('services/logging', [])).toBe('services');
+    expect(collapsedPath('services/logging/x', ['services'])).toBe('services/logging');
+    expect(collapsedPath('services/reporting', ['services', 'logging'])).toBe('services/reporting');
+    expect(collapsedPath('services', ['services', 'logging'])).toBeUndefined();
+    const graph = buildServiceGraph(services, 'services/logging', { context: true, collapse: true });
+    expect(graph.groups.get('reporting')!.groupPath).toBe('services/reporting');
   });
   it('lists every group with a page, ancestors included', () => {
     expect(allGroups(services)).toEqual([

@@ -13,6 +13,8 @@ export interface GraphNode {
   isGroup: boolean;
   /** The service behind a service node (undefined for group nodes). */
   service?: Service;
+  /** For a group node: the full path of the group it stands for (`services/reporting`). */
+  groupPath?: string;
   /** Edge ends as references (`serviceRef`/`groupRef`), in model order; resolve them with `nodeIds`. */
   dependsOn: string[];
   connectsTo: string[];
@@ -56,6 +58,14 @@ export function collapsedInto(serviceGroupPath: string, viewTokens: readonly str
   const common = Math.min(own.length, viewTokens.length);
   for (let i = 0; i < common; i++) if (own[i] !== viewTokens[i]) return own[i];
   return own.length > viewTokens.length ? own[viewTokens.length] : undefined;
+}
+
+/** The full path of the group node `collapsedInto` gives: the service's group up to that token. */
+export function collapsedPath(serviceGroupPath: string, viewTokens: readonly string[]): string | undefined {
+  const own = groupTokens(serviceGroupPath);
+  let i = 0;
+  while (i < own.length && i < viewTokens.length && own[i] === viewTokens[i]) i++;
+  return i < own.length ? own.slice(0, i + 1).join('/') : undefined;
 }
 
 function dedupe(list: Iterable<string>, without?: string): string[] {
@@ -147,9 +157,15 @@ export function buildServiceGraph(services: Services, group: string, options: Gr
   // 4. Collapse subgroups into group nodes and redirect edges to them.
   const viewTokens = groupTokens(group);
   const collapsed = new Map<string, string>();
+  const paths = new Map<string, string>();
   for (const name of ordered) {
-    const token = collapsedInto(serviceGroup(services[name]!), viewTokens);
-    if (token !== undefined) collapsed.set(name, token);
+    const own = serviceGroup(services[name]!);
+    const token = collapsedInto(own, viewTokens);
+    if (token === undefined) continue;
+    collapsed.set(name, token);
+    // Two groups with the same last token (a/c seen from a/b, and c) share a node, as in the
+    // original; the first path in name order is the one it links to.
+    if (!paths.has(token)) paths.set(token, collapsedPath(own, viewTokens)!);
   }
   const redirect = (list: string[]) => list.map((d) => (collapsed.has(d) ? groupRef(collapsed.get(d)!) : serviceRef(d)));
   const groupLists = new Map<string, { dependsOn: string[]; connectsTo: string[] }>();
@@ -170,7 +186,13 @@ export function buildServiceGraph(services: Services, group: string, options: Gr
   for (const token of [...groupLists.keys()].sort(compareNames)) {
     const union = groupLists.get(token)!;
     const self = groupRef(token);
-    graph.groups.set(token, { name: token, isGroup: true, dependsOn: dedupe(union.dependsOn, self), connectsTo: dedupe(union.connectsTo, self) });
+    graph.groups.set(token, {
+      name: token,
+      isGroup: true,
+      groupPath: paths.get(token)!,
+      dependsOn: dedupe(union.dependsOn, self),
+      connectsTo: dedupe(union.connectsTo, self),
+    });
   }
   return graph;
 }
