@@ -2,6 +2,7 @@
 import { UsageError } from '../errors.js';
 import { emit } from '../io/atomic.js';
 import { addModelInputOptions, addOutputFormatOptions, createProgram, outputFormatOf, runProgram } from './program.js';
+import { loadOptionsOf } from '../model/load-options.js';
 
 interface AugmentCliOptions {
   infrastructure?: string;
@@ -35,11 +36,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       if (!options.augment) throw new UsageError('an augment file must be specified: -a FILE');
       const { augmentInfrastructure } = await import('../augment/augment.js');
       const { formatInfrastructure } = await import('../model/write.js');
-      const result = await augmentInfrastructure(options.infrastructure, options.augment, {
-        ...(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
-        ...(options.showTrace ? { showTrace: true } : {}),
-        ...(options.xml ? { xml: true } : {}),
-      });
+      const result = await augmentInfrastructure(options.infrastructure, options.augment, loadOptionsOf(options));
       await emit(await formatInfrastructure(result, outputFormatOf(options)));
     });
   await runProgram(program, argv);

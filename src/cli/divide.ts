@@ -2,6 +2,7 @@
 import { PlanningError, UsageError } from '../errors.js';
 import { emit } from '../io/atomic.js';
 import { addModelInputOptions, addOutputFormatOptions, createProgram, outputFormatOf, runProgram } from './program.js';
+import { loadOptionsOf } from '../model/load-options.js';
 
 interface DivideCliOptions {
   strategy?: string;
@@ -55,11 +56,7 @@ async function run(options: DivideCliOptions): Promise<void> {
   const format = outputFormatOf(options);
   const load = await import('../model/load.js');
   const { formatDistribution } = await import('../model/write.js');
-  const loadOptions = {
-    ...(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
-    ...(options.showTrace ? { showTrace: true } : {}),
-    ...(options.xml ? { xml: true } : {}),
-  };
+  const loadOptions = loadOptionsOf(options);
   const [services, infrastructure] = await Promise.all([load.loadServices(options.services, loadOptions), load.loadInfrastructure(options.infrastructure, loadOptions)]);
   const distribution = await load.loadDistribution(options.distribution, { ...loadOptions, infrastructure, services });
   let result;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { PlanningError } from '../errors.js';
 import { emit } from '../io/atomic.js';
 import { addModelInputOptions, addOutputFormatOptions, createProgram, outputFormatOf, runProgram } from './program.js';
+import { loadOptionsOf } from '../model/load-options.js';
 
 interface GendistCliOptions {
   services?: string;
@@ -82,9 +83,7 @@ async function run(options: GendistCliOptions): Promise<void> {
         ...(options.previousDistribution ? { previousDistribution: options.previousDistribution } : {}),
         ...(options.stateDir ? { stateDir: options.stateDir } : {}),
         ...(options.profile ? { profile: options.profile } : {}),
-        ...(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
-        ...(options.showTrace ? { showTrace: true } : {}),
-        ...(options.xml ? { xml: true } : {}),
+        ...loadOptionsOf(options),
       },
       explainer,
     );

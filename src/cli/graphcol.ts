@@ -1,7 +1,8 @@
 /** dydisnix-graphcol: every dependency over the network with the fewest machines (reference §1.6, §3.6). */
 import { UsageError } from '../errors.js';
 import { emit } from '../io/atomic.js';
-import { lastOutputMode, loadOptionsOf, type ModelCliOptions } from '../planners/graph/cli-support.js';
+import { loadOptionsOf } from '../model/load-options.js';
+import { lastOutputMode, type ModelCliOptions } from '../planners/graph/cli-support.js';
 import { addModelInputOptions, createProgram, runProgram } from './program.js';
 
 interface GraphcolCliOptions extends ModelCliOptions {

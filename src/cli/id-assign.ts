@@ -3,6 +3,7 @@ import { ToolError, UsageError } from '../errors.js';
 import { emit } from '../io/atomic.js';
 import type { LoadOptions } from '../model/load.js';
 import { addModelInputOptions, addOutputFormatOptions, createProgram, outputFormatOf, runProgram } from './program.js';
+import { loadOptionsOf } from '../model/load-options.js';
 
 interface IdAssignOptions {
   services?: string;
@@ -64,11 +65,7 @@ async function run(options: IdAssignOptions): Promise<void> {
   const load = await import('../model/load.js');
   const { assignIds } = await import('../ids/assign.js');
   const { formatIds } = await import('../model/write.js');
-  const loadOptions: LoadOptions = {
-    ...(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
-    ...(options.showTrace ? { showTrace: true } : {}),
-    ...(options.xml ? { xml: true } : {}),
-  };
+  const loadOptions: LoadOptions = loadOptionsOf(options);
   // Loaded in parallel (Nix evaluations are slow); the first failure in option order is reported.
   const [services, resources, previous, infrastructure] = await settleInOrder([
     load.loadServices(options.services, loadOptions),

@@ -1,7 +1,8 @@
 /** dydisnix-minsetcover: greedy weighted set cover on a target cost property (reference §1.4, §3.4). */
 import { UsageError } from '../errors.js';
 import { emit } from '../io/atomic.js';
-import { lastOutputMode, loadOptionsOf, type ModelCliOptions } from '../planners/graph/cli-support.js';
+import { loadOptionsOf } from '../model/load-options.js';
+import { lastOutputMode, type ModelCliOptions } from '../planners/graph/cli-support.js';
 import { addModelInputOptions, addOutputFormatOptions, createProgram, runProgram } from './program.js';
 
 interface MinsetcoverCliOptions extends ModelCliOptions {

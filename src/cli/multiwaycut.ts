@@ -1,7 +1,8 @@
 /** dydisnix-multiwaycut: co-locate dependent services to minimise network links (reference §1.5, §3.5). */
 import { UsageError } from '../errors.js';
 import { emit } from '../io/atomic.js';
-import { lastOutputMode, loadDistributionFor, loadOptionsOf, type ModelCliOptions } from '../planners/graph/cli-support.js';
+import { loadOptionsOf } from '../model/load-options.js';
+import { lastOutputMode, loadDistributionFor, type ModelCliOptions } from '../planners/graph/cli-support.js';
 import { addModelInputOptions, createProgram, runProgram } from './program.js';
 
 interface MultiwaycutCliOptions extends ModelCliOptions {

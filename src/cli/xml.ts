@@ -4,6 +4,7 @@ import { emit } from '../io/atomic.js';
 import type { LoadOptions } from '../model/load.js';
 import type { ModelKind } from '../model/types.js';
 import { addModelInputOptions, createProgram, runProgram } from './program.js';
+import { loadOptionsOf } from '../model/load-options.js';
 
 interface XmlOptions {
   services?: string;
@@ -51,11 +52,7 @@ async function convert(options: XmlOptions): Promise<string> {
   const load = await import('../model/load.js');
   const write = await import('../model/write.js');
   const format = options.outputJson ? 'json' : options.outputNix ? 'nix' : 'xml';
-  const loadOptions: LoadOptions = {
-    ...(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
-    ...(options.showTrace ? { showTrace: true } : {}),
-    ...(options.xml ? { xml: true } : {}),
-  };
+  const loadOptions: LoadOptions = loadOptionsOf(options);
   // The original's dispatch order.
   if (options.services) return write.formatServices(await load.loadServices(options.services, loadOptions), format);
   if (options.distribution) {

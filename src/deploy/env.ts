@@ -12,6 +12,7 @@ import type { LoadOptions } from '../model/load.js';
 import type { Infrastructure } from '../model/types.js';
 import type { DeployOptions, DeployResult } from './deploy.js';
 import type { Manifest } from './manifest.js';
+import { loadOptionsOf } from '../model/load-options.js';
 
 export interface EnvOptions {
   services?: string;
@@ -38,13 +39,6 @@ export const IDS_ENV = 'DYDISNIX_IDS';
 
 const coordinator = (log: (line: string) => void) => (message: string) => log(`[coordinator]: ${message}`);
 
-export function loadOptionsOf(options: EnvOptions): LoadOptions {
-  return {
-    ...(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
-    ...(options.showTrace ? { showTrace: true } : {}),
-    ...(options.xml ? { xml: true } : {}),
-  };
-}
 
 /** Run the infrastructure generator through the shell; its stdout is the model. */
 export async function captureInfrastructure(command: string, workDir: string): Promise<string> {

@@ -11,15 +11,9 @@ import { formatFromContent, formatFromExtension, type InputFormat } from './form
 import type { DocsConfig, Distribution, IdResources, Ids, Infrastructure, ModelKind, Services } from './types.js';
 import { isAttrs, sortedKeys } from './value.js';
 
-export interface LoadOptions {
-  /** `--extra-params`: a Nix attrset literal (or a JSON object) for the model functions. */
-  extraParams?: string;
-  showTrace?: boolean;
-  /** `--xml`: compatibility flag; detection already handles XML. */
-  xml?: boolean;
-  /** Deployment only: evaluate Nix services' `pkg` paths (planning never forces `pkg`). */
-  evaluatePkg?: boolean;
-}
+import type { LoadOptions } from './load-options.js';
+export type { LoadOptions } from './load-options.js';
+export { loadOptionsOf } from './load-options.js';
 
 export interface DistributionLoadOptions extends LoadOptions {
   /** Needed to resolve a Nix/JS distribution's target values and to check target names. */

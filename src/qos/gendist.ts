@@ -6,6 +6,7 @@ import type { LoadOptions } from '../model/load.js';
 import type { Distribution, Infrastructure, Services } from '../model/types.js';
 import type { Explainer } from '../planners/common.js';
 import type { FilterContext } from '../planners/registry.js';
+import { loadOptionsOf } from '../model/load-options.js';
 
 export interface GendistOptions extends LoadOptions {
   services: string;
@@ -45,11 +46,7 @@ async function loadPrevious(options: GendistOptions, loadOptions: LoadOptions, i
 
 export async function gendist(options: GendistOptions, explainer?: Explainer): Promise<GendistResult> {
   const load = await import('../model/load.js');
-  const loadOptions: LoadOptions = {
-    ...(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
-    ...(options.showTrace ? { showTrace: true } : {}),
-    ...(options.xml ? { xml: true } : {}),
-  };
+  const loadOptions: LoadOptions = loadOptionsOf(options);
   const [services, infrastructure] = await Promise.all([load.loadServices(options.services, loadOptions), load.loadInfrastructure(options.infrastructure, loadOptions)]);
   const { createCartesianProduct } = await import('../planners/cartesian-product.js');
   const initialDistribution = options.distribution

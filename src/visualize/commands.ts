@@ -4,8 +4,8 @@
  */
 import { UsageError } from '../errors.js';
 import { emit } from '../io/atomic.js';
-import type { LoadOptions } from '../model/load.js';
 import type { DocsConfig, Services } from '../model/types.js';
+import { loadOptionsOf } from '../model/load-options.js';
 
 export interface ModelInputOptions {
   extraParams?: string;
@@ -13,13 +13,6 @@ export interface ModelInputOptions {
   xml?: boolean;
 }
 
-export function loadOptionsOf(options: ModelInputOptions): LoadOptions {
-  return {
-    ...(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
-    ...(options.showTrace ? { showTrace: true } : {}),
-    ...(options.xml ? { xml: true } : {}),
-  };
-}
 
 function required(value: string | undefined, message: string): string {
   if (value === undefined || value === '') throw new UsageError(message);

@@ -1,6 +1,7 @@
 /** Helpers shared by the three graph planner commands (kept light: no model or graph imports). */
 import type { LoadOptions } from '../../model/load.js';
 import type { Distribution, Infrastructure, Services } from '../../model/types.js';
+import { loadOptionsOf } from '../../model/load-options.js';
 
 export type GraphOutputMode = 'nix' | 'xml' | 'json' | 'graph' | 'resolved-graph';
 
@@ -28,13 +29,6 @@ export interface ModelCliOptions {
   xml?: boolean;
 }
 
-export function loadOptionsOf(options: ModelCliOptions): LoadOptions {
-  return {
-    ...(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
-    ...(options.showTrace ? { showTrace: true } : {}),
-    ...(options.xml ? { xml: true } : {}),
-  };
-}
 
 /**
  * Load a distribution. With an infrastructure it goes through the normal loader (Nix/JS target
