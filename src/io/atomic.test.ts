@@ -1,0 +1,30 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeFileAtomic } from './atomic.js';
+
+describe('writeFileAtomic', () => {
+  it('replaces the file, keeps its permissions and leaves no temp file', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dydisnix-atomic-'));
+    const file = path.join(dir, 'ids.nix');
+    await fs.writeFile(file, 'old\n', { mode: 0o640 });
+    await fs.chmod(file, 0o640);
+    await writeFileAtomic(file, 'new\n');
+    expect(await fs.readFile(file, 'utf8')).toBe('new\n');
+    expect((await fs.stat(file)).mode & 0o777).toBe(0o640);
+    expect(await fs.readdir(dir)).toEqual(['ids.nix']);
+  });
+
+  it('a failed write leaves the old file byte-identical', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dydisnix-atomic-'));
+    const file = path.join(dir, 'ids.nix');
+    await fs.writeFile(file, 'precious\n');
+    // Writing into a directory that cannot hold the temp file fails before the rename.
+    await expect(writeFileAtomic(path.join(dir, 'missing-dir', 'x'), 'y')).rejects.toThrow();
+    // A content value that cannot be written fails too, and the original stays.
+    await expect(writeFileAtomic(file, { bogus: true } as unknown as string)).rejects.toThrow();
+    expect(await fs.readFile(file, 'utf8')).toBe('precious\n');
+    expect(await fs.readdir(dir)).toEqual(['ids.nix']);
+  });
+});
