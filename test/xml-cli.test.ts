@@ -67,6 +67,28 @@ describe('dydisnix-xml converts every fixture form', () => {
     expect(await convert(['-s'], path.join(a, 's.json'), [])).toBe(first);
   });
 
+  it('passes --extra-params (Nix literal or JSON) to JS model functions', async () => {
+    const dir = await writeTree({ 's.mjs': 'export default ({ greeting, system }) => ({ web: { type: "process", description: `${greeting} on ${typeof system}` } });' });
+    for (const params of ['{ greeting = "hi"; }', '{"greeting": "hi"}']) {
+      const out = JSON.parse(await convert(['-s'], path.join(dir, 's.mjs'), ['--output-json', '--extra-params', params]));
+      expect(out.web.description).toBe('hi on string');
+    }
+    const bad = await runBin('dydisnix-xml', ['-s', path.join(dir, 's.mjs'), '--extra-params', '{ greeting = ; }']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^dydisnix-xml: --extra-params: syntax error/);
+  });
+
+  it('detects the form by content when the file has no known extension', async () => {
+    const dir = await writeTree({
+      'a': await fs.readFile(example('idresources.xml'), 'utf8'),
+      'b': await fs.readFile(example('idresources.nix'), 'utf8'),
+      'c': await fs.readFile(example('idresources.json'), 'utf8'),
+    });
+    const expected = await convert(['--id-resources'], example('idresources.json'));
+    for (const file of ['a', 'b', 'c']) expect(await convert(['--id-resources'], path.join(dir, file))).toBe(expected);
+    expect((await runBin('dydisnix-xml', ['--id-resources', '-', '--output-json'], { input: await fs.readFile(example('idresources.nix'), 'utf8') })).stdout).toBe(expected);
+  });
+
   it('reads stdin with -', async () => {
     const result = await runBin('dydisnix-xml', ['--id-resources', '-', '--output-json'], { input: '{"ports": {"min": 1, "max": 2}}' });
     expect(result.code).toBe(0);

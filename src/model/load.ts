@@ -51,7 +51,8 @@ async function withRealFile<T>(source: Source, run: (file: string) => Promise<T>
 
 interface RawOptions extends LoadOptions {
   infrastructureJSON?: string;
-  jsArgs?: Record<string, unknown>;
+  /** The arguments a JS model function gets; computed only for JS models (it may evaluate Nix). */
+  jsArgs?: () => Promise<Record<string, unknown>>;
   /** The infrastructure object given to a JS distribution function, to map its targets back to names. */
   jsInfrastructure?: Record<string, unknown>;
 }
@@ -85,7 +86,8 @@ export async function loadRaw(kind: ModelKind, file: string, options: RawOptions
     }
     case 'js': {
       const { importJsModel } = await import('./formats/js.js');
-      const model = await withRealFile(source, (real) => importJsModel(real, options.jsArgs ?? {}));
+      const args = options.jsArgs ? await options.jsArgs() : {};
+      const model = await withRealFile(source, (real) => importJsModel(real, args));
       // JS models may write `dependsOn: { db: services.db }` like Nix, and return target objects
       // in distributions; the other readers give names already.
       if (kind === 'services') return normaliseServiceReferences(model);
@@ -97,7 +99,7 @@ export async function loadRaw(kind: ModelKind, file: string, options: RawOptions
 
 export async function loadServices(file: string, options: LoadOptions = {}): Promise<Services> {
   const { currentSystem } = await import('./formats/js.js');
-  const jsArgs = { distribution: {}, invDistribution: {}, system: currentSystem(), ...(await extraParamsAsJs(options)) };
+  const jsArgs = async () => ({ distribution: {}, invDistribution: {}, system: currentSystem(), ...(await extraParamsAsJs(options)) });
   const raw = await loadRaw('services', file, { ...options, jsArgs });
   const { servicesFromRaw } = await import('./schemas.js');
   const { validateServices } = await import('./validate.js');
@@ -107,7 +109,7 @@ export async function loadServices(file: string, options: LoadOptions = {}): Pro
 }
 
 export async function loadInfrastructure(file: string, options: LoadOptions = {}): Promise<Infrastructure> {
-  const raw = await loadRaw('infrastructure', file, { ...options, jsArgs: await extraParamsAsJs(options) });
+  const raw = await loadRaw('infrastructure', file, { ...options, jsArgs: () => extraParamsAsJs(options) });
   const { infrastructureFromRaw } = await import('./schemas.js');
   const { validateInfrastructure } = await import('./validate.js');
   const infrastructure = infrastructureFromRaw(raw, file);
@@ -124,7 +126,7 @@ export async function loadDistribution(file: string, options: DistributionLoadOp
   const raw = await loadRaw('distribution', file, {
     ...options,
     ...(infrastructureJSON !== undefined ? { infrastructureJSON } : {}),
-    jsArgs: { infrastructure: jsInfrastructure },
+    jsArgs: async () => ({ ...(await extraParamsAsJs(options)), infrastructure: jsInfrastructure }),
     jsInfrastructure,
   });
   const { distributionFromRaw } = await import('./schemas.js');
@@ -164,7 +166,7 @@ export async function extraParamsAsJs(options: LoadOptions): Promise<Record<stri
     value = JSON.parse(expr);
   } catch {
     const { evalNixExpression } = await import('./formats/nix-eval.js');
-    value = await evalNixExpression(expr);
+    value = await evalNixExpression(expr, { file: '--extra-params' });
   }
   if (!isAttrs(value)) throw new ModelError('--extra-params', undefined, 'expected an attrset');
   return value;
