@@ -1,24 +1,23 @@
 /**
  * Activation benchmarks: 200 activate+deactivate cycles of a trivial daemon through the library API
  * (one module process per operation, as the deployment layer runs it), compared with the daemon's own
- * start and stop measured without any module; the same cycles with the module logic in-process (what
- * remains once node's start-up is taken out); a few CLI cycles; and start-up of a trivial CLI call.
+ * start and stop measured without any module; the same cycles calling the module executable directly
+ * (no core); a few CLI cycles; and start-up of trivial module and CLI calls.
  */
 import { spawn } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Benchmark, BenchResult } from './harness.js';
-import { binPath, medianSeconds, timeCommand } from './harness.js';
+import { binPath, medianSeconds, repoRoot, timeCommand } from './harness.js';
 import { isAlive, pollUntil } from '../src/activation/proc.js';
 import { MARKER_VAR, newMarker, reap } from '../src/activation/reaper.js';
 import { runActivation } from '../src/activation/run.js';
-import { parseModuleArgs } from '../src/activation/modules/common.js';
-import { activate, deactivate } from '../src/activation/modules/process.js';
 
 const CYCLES = 200;
 const CLI_CYCLES = 20;
 const TARGET = '< 30 ms overhead/op';
 
+const MODULES = path.join(repoRoot, 'libexec', 'dysnomia');
 const DAEMON = '#!/bin/sh\nsleep 1000 &\necho $! > "$DYSNOMIA_PID_FILE"\n';
 
 interface Fixture {
@@ -85,7 +84,7 @@ export const benchmarks: Benchmark[] = [
     run: async (workDir) => {
       const own = await makeFixture(workDir, 'own');
       const api = await makeFixture(workDir, 'api');
-      const inproc = await makeFixture(workDir, 'inproc');
+      const direct = await makeFixture(workDir, 'direct');
       try {
         const ownTimes = await cycles(CYCLES, () => ownCycle(own));
         const ownStart = mean(ownTimes.map((t) => t[0]));
@@ -103,32 +102,28 @@ export const benchmarks: Benchmark[] = [
           return [a, d] as const;
         });
 
-        // The module logic without a module process (node start-up taken out).
-        const quiet = { out: () => undefined, err: () => undefined };
-        const upContext = { ...parseModuleArgs('process', ['activate', inproc.component, 'process'], inproc.env), ...quiet };
-        const downContext = { ...upContext, operation: 'deactivate' as const };
-        const inprocTimes = await cycles(CYCLES, async () => {
-          const t0 = process.hrtime.bigint();
-          await activate(upContext);
-          const a = ms(t0);
-          const t1 = process.hrtime.bigint();
-          await deactivate(downContext);
-          return [a, ms(t1)] as const;
+        // The module executable called directly (no module lookup, no execa): what the module costs.
+        const module = path.join(MODULES, 'process');
+        const directTimes = await cycles(CYCLES, async () => {
+          const up = await timeCommand(module, ['activate', direct.component, 'process'], { env: direct.env });
+          const down = await timeCommand(module, ['deactivate', direct.component, 'process'], { env: direct.env });
+          if (up.code !== 0 || down.code !== 0) throw new Error(`direct cycle failed: ${up.stderr}${down.stderr}`);
+          return [up.seconds * 1000, down.seconds * 1000] as const;
         });
 
         const apiUp = apiTimes.map((t) => t[0]);
         const apiDown = apiTimes.map((t) => t[1]);
-        const inUp = inprocTimes.map((t) => t[0]);
-        const inDown = inprocTimes.map((t) => t[1]);
+        const directUp = directTimes.map((t) => t[0]);
+        const directDown = directTimes.map((t) => t[1]);
         return [
           row('daemon own start (no module)', ownTimes.map((t) => t[0]), `own stop ${ownStop.toFixed(1)} ms`),
           row('activate via runActivation', apiUp, `overhead ${(mean(apiUp) - ownStart).toFixed(1)} ms beyond own start`, TARGET),
           row('deactivate via runActivation', apiDown, `overhead ${(mean(apiDown) - ownStop).toFixed(1)} ms beyond own stop`, TARGET),
-          row('activate, module logic in-process', inUp, `overhead ${(mean(inUp) - ownStart).toFixed(1)} ms beyond own start`, TARGET),
-          row('deactivate, module logic in-process', inDown, `overhead ${(mean(inDown) - ownStop).toFixed(1)} ms beyond own stop`, TARGET),
+          row('activate, module executable directly', directUp, `overhead ${(mean(directUp) - ownStart).toFixed(1)} ms beyond own start`),
+          row('deactivate, module executable directly', directDown, `overhead ${(mean(directDown) - ownStop).toFixed(1)} ms beyond own stop`),
         ];
       } finally {
-        for (const f of [own, api, inproc]) await reap(f.marker);
+        for (const f of [own, api, direct]) await reap(f.marker);
       }
     },
   },
@@ -145,7 +140,7 @@ export const benchmarks: Benchmark[] = [
           if (up.code !== 0 || down.code !== 0) throw new Error(`CLI cycle failed: ${up.stderr}${down.stderr}`);
           return [up.seconds * 1000, down.seconds * 1000] as const;
         });
-        return [row('activate via CLI', times.map((t) => t[0]), 'two node start-ups (CLI + module)'), row('deactivate via CLI', times.map((t) => t[1]), '')];
+        return [row('activate via CLI', times.map((t) => t[0]), 'node start-up of the CLI + the bash module'), row('deactivate via CLI', times.map((t) => t[1]), '')];
       } finally {
         await reap(f.marker);
       }
@@ -158,10 +153,16 @@ export const benchmarks: Benchmark[] = [
       const dir = path.join(workDir, 'activation-startup');
       await fs.mkdir(dir, { recursive: true });
       const echo = await medianSeconds(binPath('dydisnix-dysnomia'), ['-t', 'echo', '-o', 'lock', '-c', dir, '-E'], 9);
+      const echoModule = await medianSeconds(path.join(MODULES, 'echo'), ['lock', dir, 'echo'], 9);
+      const processModule = await medianSeconds(path.join(MODULES, 'process'), ['lock', dir, 'process'], 9);
       const node = await medianSeconds(process.execPath, ['-e', '0'], 9);
+      const bash = await medianSeconds('bash', ['-c', ':'], 9);
       return [
         { seconds: echo, note: 'median of 9: dydisnix-dysnomia -t echo -o lock (CLI + echo module process)' },
+        { seconds: echoModule, note: 'median of 9: libexec/dysnomia/echo lock (the bash module alone)' },
+        { seconds: processModule, note: 'median of 9: libexec/dysnomia/process lock (start-up of the bash module)' },
         { seconds: node, note: 'median of 9: node -e 0 (baseline for one node process)' },
+        { seconds: bash, note: 'median of 9: bash -c : (baseline for one bash process)' },
       ];
     },
   },

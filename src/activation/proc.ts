@@ -1,8 +1,7 @@
 /**
- * Process inspection and signalling through /proc (Linux). Everything the `process` module knows about
- * a process comes from here: is it alive, when did it start (clock ticks since boot, field 22 of
- * /proc/<pid>/stat), which process group and session it belongs to. Start time plus boot id identify a
- * process uniquely, which is what makes PID files safe to act on.
+ * Process inspection through /proc (Linux): is a process alive, when did it start (clock ticks since
+ * boot, field 22 of /proc/<pid>/stat), which process group and session it belongs to. Used by the test
+ * and benchmark support (reaper.ts); libexec/dysnomia/process reads /proc the same way.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 
@@ -56,30 +55,6 @@ export function isAlive(pid: number): boolean {
   return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
 }
 
-let cachedBootId: string | undefined;
-/** The kernel's boot id: start times are only comparable within one boot. */
-export function bootId(): string {
-  if (cachedBootId === undefined) {
-    try {
-      cachedBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    } catch {
-      cachedBootId = 'unknown';
-    }
-  }
-  return cachedBootId;
-}
-
-/** The command line of a process for messages ("sleep 1000"), or its comm. */
-export function describeProcess(pid: number): string {
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-    if (cmdline) return cmdline.length > 120 ? `${cmdline.slice(0, 117)}...` : cmdline;
-  } catch {
-    // fall through
-  }
-  return readStat(pid)?.comm ?? '?';
-}
-
 /** Live (non-zombie) processes matching `predicate`, excluding ourselves. */
 export function findProcesses(predicate: (stat: ProcStat) => boolean): ProcStat[] {
   const found: ProcStat[] = [];
@@ -98,23 +73,6 @@ export function findProcesses(predicate: (stat: ProcStat) => boolean): ProcStat[
     if (predicate(stat)) found.push(stat);
   }
   return found;
-}
-
-/** Send a signal; false when the target no longer exists. Never signals pid/pgid ≤ 1 or our own group. */
-export function signal(target: { pid: number } | { pgid: number }, sig: NodeJS.Signals): boolean {
-  const id = 'pid' in target ? target.pid : target.pgid;
-  if (!Number.isInteger(id) || id <= 1) throw new Error(`refusing to signal ${'pid' in target ? 'PID' : 'process group'} ${id}`);
-  if ('pgid' in target) {
-    const own = readStat(process.pid)?.pgrp;
-    if (own === id) throw new Error(`refusing to signal our own process group ${id}`);
-  }
-  try {
-    process.kill('pid' in target ? id : -id, sig);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

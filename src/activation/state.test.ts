@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { componentName, containerName, defaultRuntimeDir, stateDir } from './state.js';
-import { manageUsers } from './users.js';
-import { parsePid } from './modules/process.js';
 
 describe('naming', () => {
   it('strips the store hash of component and container names', () => {
@@ -17,20 +15,5 @@ describe('naming', () => {
     const root = process.getuid?.() === 0;
     expect(defaultRuntimeDir({ DYSNOMIA_STATEDIR: '/s' })).toBe(root ? '/var/run' : '/s/run');
     expect(stateDir({ HOME: '/home/u' })).toBe(root ? '/var/state/dysnomia' : '/home/u/.dysnomia');
-  });
-
-  it('manages users only as root', () => {
-    expect(manageUsers({}, false)).toBe(false);
-    expect(manageUsers({}, true)).toBe(true);
-    expect(manageUsers({ DYSNOMIA_SKIP_USERS: '1' }, true)).toBe(false);
-  });
-});
-
-describe('parsePid', () => {
-  it('accepts PIDs above 1 and refuses anything else', () => {
-    expect(parsePid(' 1234\n', 'f')).toBe(1234);
-    for (const bad of ['', 'abc', '1', '0', '-3', '12 34', '1e3', '99999999999']) {
-      expect(typeof parsePid(bad, 'f')).toBe('string');
-    }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Dysnomia naming and state: the utility variables of `composeUtilityVariables` (type identifier,
- * component and container names), the state directory, the activated/garbage flags, and the records of
- * processes the `process` module started.
+ * component and container names), the state directory, and the records of processes the `process`
+ * module started. Our modules (libexec/dysnomia, bash) implement the same rules; this is the TypeScript
+ * side of that layout, for the core and for readers of the records (deployment layer, tests).
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,8 @@ import path from 'node:path';
 
 /** The service's `environment` attrset, as a JSON object, on its way to the daemon. */
 export const SERVICE_ENVIRONMENT_VAR = 'DYSNOMIA_SERVICE_ENVIRONMENT';
+/** The same, as a file of NUL-separated NAME=VALUE entries (while the module runs; for bash modules). */
+export const SERVICE_ENVIRONMENT_FILE_VAR = 'DYSNOMIA_SERVICE_ENVIRONMENT_FILE';
 /** Put in the daemon's environment so that it can be recognised as ours later. */
 export const TOKEN_VAR = 'DYSNOMIA_PROCESS_TOKEN';
 
@@ -64,39 +67,11 @@ export interface Names {
   container: string;
 }
 
-function flagFile(names: Names, kind: 'activated' | 'garbage' | 'processes'): string {
-  return path.join(names.stateDir, kind, names.container, names.component);
-}
-
-/** markComponentAsActive: touch the activated flag, or move the garbage flag to it. */
-export async function markActive(names: Names): Promise<void> {
-  const activated = flagFile(names, 'activated');
-  await fs.mkdir(path.dirname(activated), { recursive: true });
-  try {
-    await fs.rename(flagFile(names, 'garbage'), activated);
-    return;
-  } catch {
-    // no garbage flag
-  }
-  const now = new Date();
-  await fs.utimes(activated, now, now).catch(async () => {
-    await fs.writeFile(activated, '');
-  });
-}
-
-/** unmarkComponentAsActive. */
-export async function unmarkActive(names: Names): Promise<void> {
-  await fs.rm(flagFile(names, 'activated'), { force: true });
-}
-
-export async function isMarkedActive(names: Names): Promise<boolean> {
-  return fs.access(flagFile(names, 'activated')).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** What the process module knows about a daemon it started (`$STATEDIR/processes/<container>/<component>`). */
+/**
+ * What the process module knows about a daemon it started (`$STATEDIR/processes/<container>/<component>`),
+ * written by libexec/dysnomia/process in the layout of `JSON.stringify(record, null, 2)` with the keys
+ * version, component, pidFile, bootId, starterPid, starterStartTime, token, then pid, startTime, pgid.
+ */
 export interface ProcessRecord {
   version: 1;
   /** The component path it was started from (the same name at another path is another component). */
@@ -115,7 +90,7 @@ export interface ProcessRecord {
 }
 
 export function recordFile(names: Names): string {
-  return flagFile(names, 'processes');
+  return path.join(names.stateDir, 'processes', names.container, names.component);
 }
 
 export async function readRecord(names: Names): Promise<ProcessRecord | undefined> {
@@ -125,17 +100,4 @@ export async function readRecord(names: Names): Promise<ProcessRecord | undefine
   } catch {
     return undefined;
   }
-}
-
-export async function writeRecord(names: Names, record: ProcessRecord): Promise<void> {
-  const file = recordFile(names);
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  // Write + rename: a reader never sees half a record.
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`);
-  await fs.rename(tmp, file);
-}
-
-export async function removeRecord(names: Names): Promise<void> {
-  await fs.rm(recordFile(names), { force: true });
 }
