@@ -12,6 +12,8 @@
  * ```
  * `services` and `infrastructure` use the JSON shapes of the models (docs/ARCHITECTURE.md), keyed by
  * service name and target name; `mappings` lists every deployed instance (`container` optional).
+ * dydisnix-env's manifest (docs/deploy.md) keeps every other service property (`providesContainer(s)`,
+ * `group`, `description`, …) in a nested `properties` object: it is lifted to the top level here.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -55,7 +57,7 @@ export async function readManifest(file: string): Promise<DeploymentArchitecture
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ModelError(file, 'manifest', 'expected an object');
   const record = raw as Record<string, unknown>;
   const { servicesFromRaw, infrastructureFromRaw } = await import('../model/schemas.js');
-  const services = servicesFromRaw(record.services ?? {}, file);
+  const services = servicesFromRaw(liftProperties(record.services ?? {}), file);
   const infrastructure = infrastructureFromRaw(record.infrastructure ?? {}, file);
   if (!Array.isArray(record.mappings)) throw new ModelError(file, 'manifest.mappings', 'expected a list of {service, target, container} objects');
   const mappings = record.mappings.map((item: unknown, index): DeployedMapping => {
@@ -68,4 +70,23 @@ export async function readManifest(file: string): Promise<DeploymentArchitecture
     return typeof container === 'string' ? { service, target, container } : { service, target };
   });
   return { services, infrastructure, mappings };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A deployed service as dydisnix-env writes it, `{ name, pkg, type, dependsOn, …, contentHash,
+ * environment, properties: { providesContainer, … } }`, in the services JSON shape: the nested
+ * properties are lifted (the service's own fields win), the content hash is left out. Services
+ * already in the flat shape pass unchanged.
+ */
+function liftProperties(raw: unknown): unknown {
+  if (!isObject(raw)) return raw;
+  return Object.fromEntries(
+    Object.entries(raw).map(([name, entry]) => {
+      if (!isObject(entry) || !isObject(entry.properties)) return [name, entry];
+      const { properties, contentHash: _hash, ...fields } = entry;
+      return [name, Object.fromEntries([...Object.entries(properties), ...Object.entries(fields)])];
+    }),
+  );
 }
