@@ -1,6 +1,8 @@
 /**
  * The JS- and Nix-facing forms of the models (their JSON shapes, docs/ARCHITECTURE.md) and the way
- * back. Distributions round-trip through a cache, so chaining JS filters costs no conversions.
+ * back. Distributions round-trip through a cache, so chaining JS filters costs no conversions. Policy
+ * code may modify the objects it gets, so a cached pair is only used while the shape still describes
+ * the typed distribution (checked without allocating).
  */
 import { ModelError } from '../errors.js';
 import { distributionToJsonShape, infrastructureToJsonShape, servicesToJsonShape } from '../model/formats/json-write.js';
@@ -11,9 +13,31 @@ export type DistributionShape = Record<string, (string | { target: string; conta
 const toTyped = new WeakMap<object, Distribution>();
 const toShape = new WeakMap<Distribution, DistributionShape>();
 
+/** True when `shape` (possibly modified by policy code) still describes `distribution` exactly. */
+function describes(shape: object, distribution: Distribution): boolean {
+  const keys = Object.keys(shape);
+  if (keys.length !== Object.keys(distribution).length) return false;
+  for (const key of keys) {
+    const list = (shape as Record<string, unknown>)[key];
+    const mappings = Object.hasOwn(distribution, key) ? distribution[key] : undefined;
+    if (!mappings || !Array.isArray(list) || list.length !== mappings.length) return false;
+    for (let i = 0; i < list.length; i++) {
+      const item: unknown = list[i];
+      const mapping = mappings[i]!;
+      if (typeof item === 'string') {
+        if (item !== mapping.target || mapping.container !== undefined) return false;
+      } else if (item !== null && typeof item === 'object') {
+        const { target, container } = item as { target?: unknown; container?: unknown };
+        if (target !== mapping.target || (container ?? undefined) !== mapping.container) return false;
+      } else return false;
+    }
+  }
+  return true;
+}
+
 export function distributionShape(distribution: Distribution): DistributionShape {
   let shape = toShape.get(distribution);
-  if (!shape) {
+  if (!shape || !describes(shape, distribution)) {
     shape = distributionToJsonShape(distribution) as DistributionShape;
     toShape.set(distribution, shape);
     toTyped.set(shape, distribution);
@@ -42,7 +66,7 @@ export function infrastructureShape(infrastructure: Infrastructure): Record<stri
 export function distributionFromShape(value: unknown, file: string | undefined, where: string): Distribution {
   if (value !== null && typeof value === 'object') {
     const cached = toTyped.get(value);
-    if (cached) return cached;
+    if (cached && describes(value, cached)) return cached;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ModelError(file, where, `expected a distribution (an attrset of services to lists of targets), got ${describe(value)}`);
