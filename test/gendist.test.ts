@@ -242,6 +242,21 @@ describe('gendist failures', () => {
     expect(result.stderr).toContain('a services model must be specified');
   });
 
+  it('an exception in a JS policy or catalogue exits 2 naming the file, not as an internal error', async () => {
+    const thrown = await runBin('dydisnix-gendist', [...base, '-q', await policy('qos.mjs', 'export default () => { throw new Error("no machines in budget"); };')], { env });
+    expect(thrown.code).toBe(2);
+    expect(thrown.stdout).toBe('');
+    expect(thrown.stderr).toContain('qos.mjs: the QoS model failed: no machines in budget');
+    expect(thrown.stderr).not.toContain('internal error');
+    const typo = await runBin('dydisnix-gendist', [...base, '-q', await policy('qos.mjs', 'export default ({ filters }) => filters.dividee({});')], { env });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('qos.mjs: the QoS model failed: filters.dividee is not a function');
+    const catalogue = await policy('filters.mjs', 'export default () => ({ broken: () => { throw new Error("oops"); } });');
+    const inFilter = await runBin('dydisnix-gendist', [...base, '-q', await policy('qos.json', { pipeline: [{ filter: 'broken' }] }), '-F', catalogue], { env });
+    expect(inFilter.code).toBe(2);
+    expect(inFilter.stderr).toContain('filters.mjs: filter broken failed: oops');
+  });
+
   it('a Nix QoS that inspects a filter result gets a clear error', async () => {
     const qos = await policy('qos.nix', '{ filters, services, infrastructure, initialDistribution, lib, ... }: lib.mapAttrs (n: v: [ \"testtarget1\" ]) (filters.divideRoundRobin { distribution = initialDistribution; })');
     const result = await runBin('dydisnix-gendist', [...base, '-q', qos], { env });

@@ -9,7 +9,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
-import { ModelError } from '../errors.js';
+import { DydisnixError, ModelError } from '../errors.js';
 import type { Distribution } from '../model/types.js';
 import { runFilterSync, type FilterContext, type FilterSpec, type ResolvedArgs } from '../planners/registry.js';
 import { distributionFromShape, distributionShape, infrastructureShape, servicesShape } from './shapes.js';
@@ -86,17 +86,38 @@ export async function importDefault(file: string, what: string): Promise<unknown
   return module.default;
 }
 
+/**
+ * An exception thrown by policy code (a plain Error, a TypeError from a typo such as `filters.nope(…)`)
+ * is a fault of that file: exit 2 naming it, not an internal error. Our own errors pass through.
+ */
+export function policyFailure(error: unknown, file: string, what: string): unknown {
+  if (error instanceof DydisnixError) return error;
+  const wrapped = new ModelError(file, undefined, `${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (error instanceof Error && error.stack) wrapped.stack = error.stack; // --debug shows where
+  return wrapped;
+}
+
 /** Runs a JS QoS module: `({services, infrastructure, initialDistribution, previousDistribution, filters}) => distribution`. */
 export async function runJsQos(file: string, filters: Record<string, JsFilter>, models: JsModels): Promise<Distribution> {
   const qos = (await importDefault(file, 'QoS model')) as (args: Record<string, unknown>) => unknown;
-  const result = await qos({ ...models, filters });
+  let result: unknown;
+  try {
+    result = await qos({ ...models, filters });
+  } catch (error) {
+    throw policyFailure(error, file, 'the QoS model');
+  }
   return distributionFromShape(result, file, 'result');
 }
 
 /** A JS catalogue `({referenceFilters}) => ({ name: (args) => distribution })` as filter specs. */
 export async function loadJsCatalogue(file: string, referenceFilters: Record<string, JsFilter>, models: JsModels, context: FilterContext): Promise<Record<string, FilterSpec>> {
   const make = (await importDefault(file, 'filters catalogue')) as (args: Record<string, unknown>) => unknown;
-  const catalogue = await make({ referenceFilters });
+  let catalogue: unknown;
+  try {
+    catalogue = await make({ referenceFilters });
+  } catch (error) {
+    throw policyFailure(error, file, 'the filters catalogue');
+  }
   if (catalogue === null || typeof catalogue !== 'object' || Array.isArray(catalogue)) throw new ModelError(file, undefined, 'the catalogue function must return an object of filters');
   const specs: Record<string, FilterSpec> = {};
   for (const [name, fn] of Object.entries(catalogue as Record<string, unknown>)) {
@@ -115,7 +136,12 @@ export async function loadJsCatalogue(file: string, referenceFilters: Record<str
           distribution: distributionShape(args.distribution),
           previousDistribution: args.previousDistribution ? distributionShape(args.previousDistribution) : null,
         };
-        const result = await (fn as (a: Record<string, unknown>) => unknown)(jsArgs);
+        let result: unknown;
+        try {
+          result = await (fn as (a: Record<string, unknown>) => unknown)(jsArgs);
+        } catch (error) {
+          throw policyFailure(error, file, `filter ${name}`);
+        }
         return distributionFromShape(result, file, `${name}(…)`);
       },
     };
