@@ -194,6 +194,18 @@ describe('dydisnix-visualize-services', () => {
     await expect(fs.stat(path.join(dir, 'out'))).rejects.toThrow();
   });
 
+  it('accepts group names in any script (letters are letters)', async () => {
+    const dir = await scratch();
+    const model = path.join(dir, 'services.json');
+    await fs.writeFile(model, JSON.stringify({ a: { name: 'a', group: 'Überwachung/日志' }, b: { name: 'b', dependsOn: ['a'] } }));
+    const out = path.join(dir, 'out');
+    const result = await runBin('dydisnix-generate-services-docs', ['-s', model, '--output-dir', out]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(await files(out)).toEqual(expect.arrayContaining(['Überwachung/index.html', 'Überwachung/日志/index.html', 'Überwachung/日志/diagram.dot']));
+    expect(await fs.readFile(path.join(out, 'index.html'), 'utf8')).toContain(`<a href="${encodeURIComponent('Überwachung')}/index.html">Überwachung</a>`);
+  });
+
   it('says how to install Graphviz when dot is missing', async () => {
     const bin = await scratch();
     await fs.symlink(process.execPath, path.join(bin, 'node'));

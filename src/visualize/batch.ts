@@ -14,7 +14,8 @@ import { allGroups, buildServiceGraph, indexServices } from './graph.js';
 import { renderDot } from './render.js';
 import { serviceGraphDot } from './services-dot.js';
 
-const SAFE_TOKEN = /^[A-Za-z0-9_@+][A-Za-z0-9._@+-]*$/;
+// Letters and digits of any script (`Überwachung`, `日志`), plus . _ - + @; no separators, no `..`.
+const SAFE_TOKEN = /^[\p{L}\p{N}_@+][\p{L}\p{M}\p{N}._@+-]*$/u;
 
 /** Group paths become folders: every `/`-separated part must be a portable, harmless file name. */
 export function checkGroupPaths(services: Services, file: string): void {
