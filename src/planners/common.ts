@@ -126,13 +126,19 @@ interface StepRecord {
   notes: Map<string, string[]>;
   before: Distribution | undefined;
   after: Distribution | undefined;
+  /** The step's error message when it failed (`after` then holds its partial result, if any). */
+  failed?: string;
 }
 
 export class Explainer {
   private readonly steps: StepRecord[] = [];
 
   /** Starts a step; `finish` records its input and output distributions for the diff. */
-  begin(label: string): { trace: StepTrace; finish: (before: Distribution | undefined, after: Distribution) => void } {
+  begin(label: string): {
+    trace: StepTrace;
+    finish: (before: Distribution | undefined, after: Distribution) => void;
+    fail: (before: Distribution | undefined, partial: Distribution | undefined, message: string) => void;
+  } {
     const record: StepRecord = { label, reasons: new Map(), notes: new Map(), before: undefined, after: undefined };
     this.steps.push(record);
     const trace: StepTrace = {
@@ -152,6 +158,11 @@ export class Explainer {
       finish(before, after) {
         record.before = before;
         record.after = after;
+      },
+      fail(before, partial, message) {
+        record.before = before;
+        record.after = partial;
+        record.failed = message;
       },
     };
   }
@@ -174,7 +185,9 @@ export class Explainer {
     }
     const lines: string[] = [];
     lines.push(`explain: ${this.steps.length} step${this.steps.length === 1 ? '' : 's'}`);
-    this.steps.forEach((step, i) => lines.push(`  step ${i + 1}: ${step.label}`));
+    const failed = this.steps.findIndex((step) => step.failed !== undefined);
+    this.steps.forEach((step, i) => lines.push(`  step ${i + 1}: ${step.label}${step.failed === undefined ? '' : ' (failed, see below)'}`));
+    if (failed !== -1) lines.push(`  step ${failed + 1} failed: ${this.steps[failed]!.failed}`);
     yield `${lines.join('\n')}\n`;
     for (const service of [...services].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
       lines.length = 0;
@@ -183,6 +196,16 @@ export class Explainer {
         const before = step.before?.[service];
         const after = step.after?.[service];
         const prefix = `  step ${i + 1} (${step.label.split(' ')[0]}):`;
+        if (after === undefined && step.failed !== undefined) {
+          // The step stopped before (or while) handling this service: say why, with what it recorded.
+          if (before === undefined) return;
+          const reasons = step.reasons.get(service);
+          const parts = [reasons || step.notes.has(service) ? 'no result' : 'no result (the step failed)'];
+          if (reasons) parts.push(`removed ${[...reasons].map(([m, why]) => `${m} (${why})`).join(', ')}`);
+          parts.push(...(step.notes.get(service) ?? []));
+          lines.push(`${prefix} ${parts.join('; ')}`);
+          return;
+        }
         if (after === undefined) {
           if (before !== undefined) lines.push(`${prefix} service dropped from the distribution`);
           return;

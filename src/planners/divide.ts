@@ -103,6 +103,13 @@ export function divide(args: DivideArgs, trace?: StepTrace): Distribution {
       }
     }
     if (chosen === undefined) {
+      if (trace) {
+        for (const m of candidates) {
+          const cap = remaining.get(m.target);
+          trace.removed(svc, m, cap === null || cap === undefined ? `no ${targetProperty} property` : `remaining ${targetProperty} ${cap} < ${demand}`);
+        }
+        trace.note(svc, candidates.length === 0 ? `${strategy}: no candidate targets` : `${strategy}: no candidate has ${demand} ${targetProperty} left`);
+      }
       const detail = candidates.length === 0
         ? 'it has no candidate targets'
         : `remaining ${targetProperty}: ${candidates.map((m) => `${m.target}=${describeCapacity(remaining.get(m.target))}`).join(', ')}`;

@@ -175,6 +175,19 @@ describe('registry and explain', () => {
     expect(report).toMatch(/service c:[\s\S]*step 2 \(divide\): kept \[t3\]; removed t2 \(remaining mem 30 < 40\)/);
     expect(report).toMatch(/service b:[\s\S]*step 2 \(divide\): kept \[t2\]; removed t3 \(not considered: greedy takes the first sufficient candidate\)/);
   });
+  it('explains a failing step too: what it did before failing, why the failing service got nothing', async () => {
+    const explainer = new Explainer();
+    const context = { services, infrastructure, initialDistribution: d({ a: ['t1'], b: ['t3', 't2'], c: ['t3'], d: ['t1'] }), previousDistribution: null, explainer };
+    const withD = { ...services, d: svc('d', { mem: 1 }) };
+    await expect(runFilter(referenceFilters().divide!, { services: withD, strategy: 'greedy', serviceProperty: 'mem', targetProperty: 'mem' }, context)).rejects.toThrow(InsufficientCapacityError);
+    const report = explainer.render();
+    expect(report).toContain('step 1: divide strategy=greedy serviceProperty=mem targetProperty=mem (failed, see below)');
+    expect(report).toContain('step 1 failed: divide (greedy): unable to select a target machine for service "c"');
+    expect(report).toContain('service a:\n  step 1 (divide): kept [t1]');
+    expect(report).toContain('service b:\n  step 1 (divide): kept [t3]');
+    expect(report).toContain('service c:\n  step 1 (divide): no result; removed t3 (remaining mem 15 < 40); greedy: no candidate has 40 mem left');
+    expect(report).toContain('service d:\n  step 1 (divide): no result (the step failed)');
+  });
   it('rejects missing parameters by name', async () => {
     const context = { services, infrastructure, initialDistribution: {}, previousDistribution: null };
     await expect(runFilter(referenceFilters().order!, {}, context)).rejects.toThrow(/filter order: missing parameter "targetProperty"/);

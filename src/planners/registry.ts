@@ -130,9 +130,20 @@ export function runFilterSync(filter: FilterSpec, args: Partial<ResolvedArgs> & 
   };
   if (!filter.usesDistribution && args.distribution === undefined) delete (resolved as Partial<ResolvedArgs>).distribution;
   const step = context.explainer?.begin(label(filter, args));
-  const result = filter.run(resolved, step?.trace);
-  if (!step) return result;
-  if (result instanceof Promise) return result.then((r) => (step.finish(resolved.distribution, r), r));
+  if (!step) return filter.run(resolved, undefined);
+  // A failing step is reported too (with its partial result, e.g. divide's services placed so far).
+  const failed = (error: unknown): never => {
+    const partial = (error as { partial?: unknown } | null)?.partial;
+    step.fail(resolved.distribution, partial && typeof partial === 'object' ? (partial as Distribution) : undefined, error instanceof Error ? error.message : String(error));
+    throw error;
+  };
+  let result: Distribution | Promise<Distribution>;
+  try {
+    result = filter.run(resolved, step.trace);
+  } catch (error) {
+    return failed(error);
+  }
+  if (result instanceof Promise) return result.then((r) => (step.finish(resolved.distribution, r), r), failed);
   step.finish(resolved.distribution, result);
   return result;
 }
