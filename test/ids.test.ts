@@ -353,6 +353,16 @@ describe('dydisnix-id-assign: options and bad input', () => {
     expect(JSON.parse(result.stdout).ids.ports).toEqual({ w0: 5000, w1: 5001, w2: 5002 });
   });
 
+  it('-d without -i works for a distribution that is not a function (as in the original)', async () => {
+    const common = ['-s', story('services-v1.json'), '--id-resources', story('idresources.json'), '-d', story('distribution-v1.json'), '--output-json'];
+    const without = await runBin(BIN, common);
+    expect(without.stderr).toBe('');
+    expect(without.code).toBe(0);
+    const withInfra = await runBin(BIN, [...common, '-i', story('infrastructure.json')]);
+    expect(without.stdout).toBe(withInfra.stdout);
+    expect(JSON.parse(without.stdout).ids.ports).toEqual({ webapp1: 5000, webapp2: 5001 });
+  });
+
   it('an unwritable output file exits 1 with the original message', async () => {
     const result = await runBin(BIN, ['-s', services, '--id-resources', resources, '--output-file', '/nonexistent-dir/ids.nix']);
     expect(result.code).toBe(1);
@@ -363,7 +373,7 @@ describe('dydisnix-id-assign: options and bad input', () => {
   const bad: [string, string[], RegExp][] = [
     ['no services model', ['--id-resources', resources], /A services expression must be specified!/],
     ['no ID resources model', ['-s', services], /An ID resources expression must be specified!/],
-    ['-d without -i', ['-s', services, '--id-resources', resources, '-d', story('distribution-v1.json')], /needs the infrastructure model/],
+    ['-d without -i (a Nix distribution)', ['-s', services, '--id-resources', resources, '-d', story('distribution-v1.nix')], /needs the infrastructure model/],
     ['an empty service property', ['-s', services, '--id-resources', resources, '--service-property', ''], /A service property must be specified!/],
     ['a missing file', ['-s', services, '--id-resources', 'nope.json'], /nope\.json: cannot read: no such file/],
     ['an extra argument', ['-s', services, '--id-resources', resources, 'extra'], /too many arguments|unknown command|excess/i],

@@ -59,7 +59,9 @@ async function run(options: IdAssignOptions): Promise<void> {
   if (!options.services) throw new UsageError('A services expression must be specified! (-s FILE)');
   if (!options.idResources) throw new UsageError('An ID resources expression must be specified! (--id-resources FILE)');
   if (options.serviceProperty.trim() === '') throw new UsageError('A service property must be specified! (--service-property NAME)');
-  if (options.distribution && !options.infrastructure) {
+  // As in the original, -i is needed only to evaluate a distribution function ({infrastructure}: …);
+  // a JSON or XML distribution names its targets and loads without it.
+  if (options.distribution && !options.infrastructure && /\.(nix|js|mjs)$/i.test(options.distribution)) {
     throw new UsageError('distribution mode (-d) needs the infrastructure model to load the distribution: add -i FILE');
   }
   const load = await import('../model/load.js');
@@ -71,10 +73,11 @@ async function run(options: IdAssignOptions): Promise<void> {
     load.loadServices(options.services, loadOptions),
     load.loadIdResources(options.idResources, loadOptions),
     options.ids !== undefined ? load.loadIds(options.ids, loadOptions) : Promise.resolve(undefined),
-    options.distribution ? load.loadInfrastructure(options.infrastructure!, loadOptions) : Promise.resolve(undefined),
+    options.distribution && options.infrastructure ? load.loadInfrastructure(options.infrastructure, loadOptions) : Promise.resolve(undefined),
   ] as const);
-  const distribution =
-    options.distribution && infrastructure ? await load.loadDistribution(options.distribution, { ...loadOptions, infrastructure, services }) : undefined;
+  const distribution = options.distribution
+    ? await load.loadDistribution(options.distribution, { ...loadOptions, ...(infrastructure ? { infrastructure } : {}), services })
+    : undefined;
   const result = assignIds({
     services,
     resources,
