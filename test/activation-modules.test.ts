@@ -168,6 +168,26 @@ describe('library API: runActivation', () => {
     expect(markedProcesses(marker)).toHaveLength(1);
   });
 
+  it('passes the service environment as JSON and, while the module runs, as a file of NAME=VALUE entries', async () => {
+    const module = path.join(root, 'env-module');
+    const out = path.join(root, 'env');
+    await writeExecutable(module, `#!/bin/sh\ncp "$DYSNOMIA_SERVICE_ENVIRONMENT_FILE" ${out}.file\nprintf %s "$DYSNOMIA_SERVICE_ENVIRONMENT_FILE" > ${out}.path\nprintf %s "$DYSNOMIA_SERVICE_ENVIRONMENT" > ${out}.json\n`);
+    const environment = { A: 'x y', B: 'line 1\nline 2', C: '' };
+    const result = await runActivation({ type: module, operation: 'activate', component: root, environment, env: { ...process.env, ...env() } });
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(await fs.readFile(`${out}.file`, 'utf8')).toBe('A=x y\0B=line 1\nline 2\0C=\0');
+    expect(JSON.parse(await fs.readFile(`${out}.json`, 'utf8'))).toEqual(environment);
+    // removed once the module has exited
+    await expect(fs.access(await fs.readFile(`${out}.path`, 'utf8'))).rejects.toThrow();
+  });
+
+  it('names no service environment file without a service environment, even when one is inherited', async () => {
+    const result = await runActivation({ type: 'echo', operation: 'lock', component: root, env: { ...process.env, ...env({ DYSNOMIA_SERVICE_ENVIRONMENT_FILE: '/nonexistent' }) } });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).not.toContain('DYSNOMIA_SERVICE_ENVIRONMENT_FILE');
+    await expect(runActivation({ type: 'echo', operation: 'lock', component: root, environment: { A: 'a\0b' } })).rejects.toThrow(/contains a NUL character/);
+  });
+
   it('runs the process module with the service environment and stops the daemon again', async () => {
     const component = path.join(root, 'comp');
     await writeExecutable(path.join(component, 'bin', 'svc'), `#!/bin/sh\nexec ${fixture('activation', 'daemon.sh')} "$@"\n`);

@@ -3,11 +3,14 @@
  * (fixtures/activation/daemon.sh). Every process a test starts carries a marker in its environment;
  * afterEach KILLs whatever still carries it, so nothing outlives a failing test.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isAlive } from '../src/activation/proc.js';
+import { isAlive, readStat } from '../src/activation/proc.js';
+import { OUR_MODULES_DIR } from '../src/activation/lookup.js';
+import { readRecord, TOKEN_VAR } from '../src/activation/state.js';
+import { parseKeyValue, splitWords } from '../src/activation/properties.js';
 import { MARKER_VAR, markedProcesses, newMarker, reap } from '../src/activation/reaper.js';
 import { fixture, runBin, tempDir } from './helpers.js';
 
@@ -72,6 +75,25 @@ function dysnomia(s: Setup, operation: string, extraEnv: NodeJS.ProcessEnv = {},
 }
 
 const readPid = (file: string) => Number(readFileSync(file, 'utf8').trim());
+
+/** Run one of our module executables directly (no core), as an external caller would. */
+function runModule(name: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(path.join(OUR_MODULES_DIR, name), args, { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** `env` output (KEY=value lines) as an object. */
+async function readEnvFile(file: string): Promise<Record<string, string>> {
+  return Object.fromEntries(
+    (await fs.readFile(file, 'utf8'))
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
 
 async function exists(file: string): Promise<boolean> {
   return fs.access(file).then(
@@ -216,6 +238,44 @@ describe('process module: safety', () => {
     });
   }
 
+  it('accepts only decimal numbers above 1, white space around them allowed', async () => {
+    const s = await setup();
+    await fs.mkdir(s.runtimeDir, { recursive: true });
+    for (const content of ['abc', '12 34', '1e3', '99999999999', '0x1f', '+5', '５']) {
+      await fs.writeFile(s.pidFile, content);
+      const result = await dysnomia(s, 'deactivate');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`does not hold a PID (content: ${JSON.stringify(content)}); refusing to act on it and sending no signal`);
+      expect(await fs.readFile(s.pidFile, 'utf8')).toBe(content);
+    }
+    // A dead PID with white space around it is read as a PID: stale, removed.
+    await fs.writeFile(s.pidFile, ` ${await deadPid()}\n\n`);
+    const stale = await dysnomia(s, 'deactivate');
+    expect(stale.code).toBe(0);
+    expect(stale.stderr).toContain('Removing stale PID file');
+    expect(await exists(s.pidFile)).toBe(false);
+  });
+
+  it('stops a daemon recorded by the node implementation of the module (record compatibility)', async () => {
+    const s = await setup();
+    // What the node module left behind for a daemon it started: a session leader, its record
+    // (JSON.stringify layout, any white space) and its PID file.
+    const daemon = spawn('sleep', ['1000'], { detached: true, stdio: 'ignore', env: { ...process.env, [MARKER_VAR]: marker, [TOKEN_VAR]: 'feedface' } });
+    extraPids.push(daemon.pid!);
+    const stat = readStat(daemon.pid!)!;
+    const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const record = { version: 1, component: s.component, pidFile: s.pidFile, bootId, starterPid: daemon.pid, starterStartTime: stat.startTime, token: 'feedface', pid: daemon.pid, startTime: stat.startTime, pgid: stat.pgrp };
+    await fs.mkdir(path.join(s.stateDir, 'processes', 'process'), { recursive: true });
+    await fs.writeFile(path.join(s.stateDir, 'processes', 'process', 'comp'), JSON.stringify(record));
+    await fs.mkdir(s.runtimeDir, { recursive: true });
+    await fs.writeFile(s.pidFile, `${daemon.pid}\n`);
+    const down = await dysnomia(s, 'deactivate');
+    expect(down.stderr).toBe('');
+    expect(down.code).toBe(0);
+    expect(isAlive(daemon.pid!)).toBe(false);
+    expect(await exists(s.pidFile)).toBe(false);
+  });
+
   it('refuses a PID file naming a live foreign process and leaves it running', async () => {
     const s = await setup();
     const foreign = foreignProcess();
@@ -319,6 +379,119 @@ describe('process module: configuration', () => {
     expect(env.GREETING).toBe('hello world');
     expect(env.DYSNOMIA_SERVICE_ENVIRONMENT).toBeUndefined();
     expect((await dysnomia(s, 'deactivate')).code).toBe(0);
+  });
+
+  it('the record is readable from TypeScript and names the daemon, which carries the token', async () => {
+    const s = await setup();
+    expect((await dysnomia(s, 'activate')).code).toBe(0);
+    const pid = readPid(s.pidFile);
+    const record = await readRecord({ stateDir: s.stateDir, container: 'process', component: 'comp' });
+    const stat = readStat(pid)!;
+    expect(record).toMatchObject({ version: 1, component: s.component, pidFile: s.pidFile, pid, startTime: stat.startTime, pgid: stat.pgrp });
+    expect(record!.token).toMatch(/^[0-9a-f]{24}$/);
+    expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain(`${TOKEN_VAR}=${record!.token}`);
+    expect((await dysnomia(s, 'deactivate')).code).toBe(0);
+  });
+
+  it('the starter gets only stdin, stdout and stderr, and default signal dispositions', async () => {
+    const s = await setup({ noBin: true });
+    // A foreground daemon: the starter itself, exec'd into sleep, writes the PID file.
+    await writeExecutable(path.join(s.component, 'bin', 'fg'), '#!/bin/sh\necho $$ > "$DYSNOMIA_PID_FILE"\nexec sleep 1000\n');
+    const up = await dysnomia(s, 'activate', { timeout: '0' });
+    expect(up.code).toBe(0);
+    const pid = readPid(path.join(s.runtimeDir, 'fg.pid'));
+    expect(readStat(pid)?.session).toBe(pid);
+    expect((await fs.readdir(`/proc/${pid}/fd`)).sort()).toEqual(['0', '1', '2']);
+    expect(await fs.readlink(`/proc/${pid}/fd/0`)).toBe('/dev/null');
+    expect(await fs.readlink(`/proc/${pid}/fd/1`)).toBe(path.join(s.stateDir, 'logs', 'process', 'comp.log'));
+    expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(/^SigIgn:\s+0+$/m);
+    expect((await dysnomia(s, 'deactivate')).code).toBe(0);
+    expect(markedProcesses(marker)).toEqual([]);
+  });
+
+  it('called directly with only the JSON form of the service environment, the daemon still gets it', async () => {
+    const s = await setup();
+    const envOut = path.join(s.root, 'daemon.env');
+    const json = '{ "Q": "say \\"hi\\" \\\\ back", "U": "caf\\u00e9 \\ud83d\\ude00", "N": 5, "B": true, "O": {"a": [1, 2]}, "E": "" }';
+    const up = await runModule('process', ['activate', s.component, 'process'], { ...s.env, ENV_OUT: envOut, DYSNOMIA_SERVICE_ENVIRONMENT: json });
+    expect(up.stderr).toContain('daemon.sh: started');
+    expect(up.code).toBe(0);
+    await expect.poll(() => fs.readFile(envOut, 'utf8').catch(() => '')).toContain('DYSNOMIA_PID_FILE=');
+    const env = await readEnvFile(envOut);
+    expect(env).toMatchObject({ Q: 'say "hi" \\ back', U: 'café 😀', N: '5', B: 'true', O: '{"a":[1,2]}', E: '' });
+    expect(env.DYSNOMIA_SERVICE_ENVIRONMENT).toBeUndefined();
+    expect((await runModule('process', ['deactivate', s.component, 'process'], s.env)).code).toBe(0);
+    expect(markedProcesses(marker)).toEqual([]);
+  });
+
+  it('a service environment that is not a JSON object is an error', async () => {
+    const s = await setup();
+    for (const json of ['["a"]', '{"a": }', '"text"', '{"a": "b"} x']) {
+      const result = await runModule('process', ['activate', s.component, 'process'], { ...s.env, DYSNOMIA_SERVICE_ENVIRONMENT: json });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('process: DYSNOMIA_SERVICE_ENVIRONMENT is not a JSON object\n');
+    }
+    expect(markedProcesses(marker)).toEqual([]);
+  });
+
+  it('users and groups of dysnomia-support are skipped unless managed (root, DYSNOMIA_SKIP_USERS unset)', async () => {
+    const s = await setup({ files: { 'dysnomia-support/users/dydisnix-test-nobody': 'uid=4242\n', 'dysnomia-support/groups/dydisnix-test-nobody': 'gid=4242\n' } });
+    const up = await dysnomia(s, 'activate', { DYSNOMIA_SKIP_USERS: '1' });
+    expect(up.code).toBe(0);
+    expect(up.stderr).toContain(`Skipped creating the users and groups of ${path.join(s.component, 'dysnomia-support')}: not running as root`);
+    expect(readFileSync('/etc/passwd', 'utf8')).not.toContain('dydisnix-test-nobody');
+    expect((await dysnomia(s, 'deactivate', { DYSNOMIA_SKIP_USERS: '1' })).code).toBe(0);
+  });
+
+  it('parses config files as the TypeScript parser (properties.ts) does', async () => {
+    const s = await setup({ noBin: true });
+    const configs = [
+      'process=/bin/d --config "/etc/my daemon.conf"\n',
+      "process='/bin/x \"a b\" c\\ d' # comment\npidFile=$runtimeDir/${NAME}.pid\n",
+      'export  base=$HOME/srv\nprocess=$base/bin/run --user=${USER_X}x $UNSET_VAR_X "$base" \'$base\'\n',
+      '# only comments\n\n   \nprocess=  ./bin/rel   -v\\ -w   #trailing\r\npidFile=rel/dir/../p.pid\n',
+      'process="a\\"b\\\\c\\$d\\`e\\x" tail\\\n',
+      'name=svc\nprocess=/opt/$name/bin/$name\nprocess=${process}d --name=$name\n',
+      'process=/bin/echo $ # $notcomment#x\n',
+      "process='unterminated\n",
+      'process=/bin/x\nnot a key value line\n',
+      'process="/bin/x \\"y"\n',
+    ];
+    const vars = { HOME: '/home/test user', USER_X: 'me', NAME: 'from-env', runtimeDir: s.runtimeDir };
+    const file = path.join(s.component, 'etc', 'dysnomia', 'process');
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    for (const text of configs) {
+      await fs.writeFile(file, text);
+      const shell = await dysnomia(s, 'shell', { HOME: vars.HOME, USER_X: vars.USER_X, NAME: vars.NAME });
+      let command: string[];
+      try {
+        command = splitWords(parseKeyValue(text, { file, vars }).process!);
+      } catch (error) {
+        expect(shell.stderr, text).toContain(`process: ${(error as Error).message}\n`);
+        expect(shell.code, text).toBe(1);
+        continue;
+      }
+      const values = parseKeyValue(text, { file, vars });
+      if (command[0]!.includes('/') && !path.isAbsolute(command[0]!)) command[0] = path.join(s.component, command[0]!);
+      const pidFile = path.resolve(values.pidFile || path.join(s.runtimeDir, `${path.basename(command[0]!)}.pid`));
+      expect(shell.code, text).toBe(0);
+      expect(shell.stderr, text).toContain(`\nStart it by hand:\n  ${command.join(' ')}\n`);
+      expect(shell.stderr, text).toContain(`\n  cat ${pidFile}\n`);
+    }
+  });
+
+  it('config files are data: no command substitution, no globbing, $NAME expansion only', async () => {
+    const s = await setup({ noBin: true });
+    const witness = path.join(s.root, 'witness');
+    await fs.mkdir(path.join(s.component, 'etc', 'dysnomia'), { recursive: true });
+    await fs.writeFile(
+      path.join(s.component, 'etc', 'dysnomia', 'process'),
+      `process=${DAEMON}\npidFile=$runtimeDir/$(touch ${witness})*.pid\n`,
+    );
+    const shell = await dysnomia(s, 'shell');
+    expect(shell.code).toBe(0);
+    expect(shell.stderr).toContain(`cat ${s.runtimeDir}/$(touch ${witness})*.pid`);
+    expect(await exists(witness)).toBe(false);
   });
 
   it('other operations are no-ops and shell prints hints', async () => {

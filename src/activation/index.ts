@@ -6,5 +6,5 @@ export type { ResolvedModule } from './lookup.js';
 export { readContainerConfig } from './containers.js';
 export type { ContainerConfig } from './containers.js';
 export { encodeProperty, propertiesToEnv } from './properties.js';
-export { OPERATIONS, isOperation, stateDir, defaultRuntimeDir, componentName, SERVICE_ENVIRONMENT_VAR } from './state.js';
+export { OPERATIONS, isOperation, stateDir, defaultRuntimeDir, componentName, SERVICE_ENVIRONMENT_VAR, SERVICE_ENVIRONMENT_FILE_VAR } from './state.js';
 export type { Operation } from './state.js';

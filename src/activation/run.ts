@@ -7,12 +7,15 @@
  * stream through (for the CLI). A module that fails returns its exit code; only problems that keep the
  * module from running at all (no such module, bad property names) throw an ActivationError.
  */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ActivationError } from '../errors.js';
 import type { Value } from '../model/value.js';
 import { resolveModule } from './lookup.js';
 import { isEnvName, propertiesToEnv } from './properties.js';
-import { isOperation, SERVICE_ENVIRONMENT_VAR, type Operation } from './state.js';
+import { isOperation, SERVICE_ENVIRONMENT_FILE_VAR, SERVICE_ENVIRONMENT_VAR, type Operation } from './state.js';
 
 export interface ActivationRequest {
   /** Module name (searched in modulesPath, then ours), or a path to a module / container-providing service. */
@@ -22,7 +25,11 @@ export interface ActivationRequest {
   component: string;
   /** Container name (4th argument; defaults to the type's basename) and its properties (go in the environment). */
   container?: { name?: string; properties?: Record<string, Value> };
-  /** The service's `environment` attrset: reaches the daemon (process module) through DYSNOMIA_SERVICE_ENVIRONMENT. */
+  /**
+   * The service's `environment` attrset: reaches the daemon (process module). The module gets it as JSON
+   * in DYSNOMIA_SERVICE_ENVIRONMENT and, while it runs, as a file of NUL-separated NAME=VALUE entries
+   * named by DYSNOMIA_SERVICE_ENVIRONMENT_FILE (easy to read from bash).
+   */
   environment?: Record<string, string>;
   /** Kill the module (TERM, then KILL 2 s later) after this many milliseconds. */
   timeoutMs?: number;
@@ -65,10 +72,13 @@ export function buildInvocation(request: ActivationRequest): Invocation {
     throw new ActivationError((error as Error).message);
   }
   const environment = request.environment ?? {};
-  for (const key of Object.keys(environment)) {
+  for (const [key, value] of Object.entries(environment)) {
     if (!isEnvName(key)) throw new ActivationError(`service environment variable "${key}" is not a valid name`);
+    if (value.includes('\0')) throw new ActivationError(`service environment variable "${key}" contains a NUL character`);
   }
   if (Object.keys(environment).length > 0) env[SERVICE_ENVIRONMENT_VAR] = JSON.stringify(environment);
+  // Only the file this call writes (see withServiceEnvironmentFile) may be named, never an inherited one.
+  delete env[SERVICE_ENVIRONMENT_FILE_VAR];
   if (request.stateDir !== undefined) env.DYSNOMIA_STATEDIR = path.resolve(request.stateDir);
   const containerName = request.container?.name || module.name;
   return { file: module.file, args: [request.operation, path.resolve(request.component), containerName], env, moduleName: module.name };
@@ -77,6 +87,24 @@ export function buildInvocation(request: ActivationRequest): Invocation {
 function signalExit(signal: string | undefined): number {
   const numbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
   return 128 + (signal ? (numbers[signal] ?? 0) : 0);
+}
+
+/**
+ * Run `body` with the module environment of `invocation`, plus (when the request has a service
+ * environment) DYSNOMIA_SERVICE_ENVIRONMENT_FILE naming a private temporary file of NUL-separated
+ * NAME=VALUE entries, removed once the module has exited. Our bash modules read that instead of
+ * parsing the JSON of DYSNOMIA_SERVICE_ENVIRONMENT, which stays for external modules.
+ */
+async function withServiceEnvironmentFile<T>(request: ActivationRequest, invocation: Invocation, body: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
+  const entries = Object.entries(request.environment ?? {});
+  if (entries.length === 0) return body(invocation.env);
+  const file = path.join(os.tmpdir(), `dydisnix-service-env-${process.pid}-${randomBytes(8).toString('hex')}`);
+  await fs.writeFile(file, entries.map(([key, value]) => `${key}=${value}\0`).join(''), { mode: 0o600, flag: 'wx' });
+  try {
+    return await body({ ...invocation.env, [SERVICE_ENVIRONMENT_FILE_VAR]: file });
+  } finally {
+    await fs.rm(file, { force: true });
+  }
 }
 
 /**
@@ -90,22 +118,24 @@ export async function runActivation(request: ActivationRequest): Promise<Activat
   const invocation = buildInvocation(request);
   const { execa } = await import('execa');
   const started = performance.now();
-  const subprocess = execa(invocation.file, invocation.args, {
-    env: invocation.env,
-    extendEnv: false,
-    reject: false,
-    stdin: 'ignore',
-    stripFinalNewline: false,
-    ...(request.cwd ? { cwd: request.cwd } : {}),
-    ...(request.timeoutMs !== undefined ? { timeout: request.timeoutMs, forceKillAfterDelay: 2000 } : {}),
+  const result = await withServiceEnvironmentFile(request, invocation, async (env) => {
+    const subprocess = execa(invocation.file, invocation.args, {
+      env,
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      stripFinalNewline: false,
+      ...(request.cwd ? { cwd: request.cwd } : {}),
+      ...(request.timeoutMs !== undefined ? { timeout: request.timeoutMs, forceKillAfterDelay: 2000 } : {}),
+    });
+    subprocess.once('exit', () => {
+      setTimeout(() => {
+        subprocess.stdout?.destroy();
+        subprocess.stderr?.destroy();
+      }, DRAIN_AFTER_EXIT_MS).unref();
+    });
+    return subprocess;
   });
-  subprocess.once('exit', () => {
-    setTimeout(() => {
-      subprocess.stdout?.destroy();
-      subprocess.stderr?.destroy();
-    }, DRAIN_AFTER_EXIT_MS).unref();
-  });
-  const result = await subprocess;
   const stdout = typeof result.stdout === 'string' ? result.stdout : '';
   let stderr = typeof result.stderr === 'string' ? result.stderr : '';
   if (result.timedOut) stderr += `${invocation.moduleName}: ${request.operation} timed out after ${request.timeoutMs} ms\n`;
@@ -124,14 +154,16 @@ export async function runActivationStreaming(request: ActivationRequest): Promis
   const invocation = buildInvocation(request);
   const { execa } = await import('execa');
   const started = performance.now();
-  const result = await execa(invocation.file, invocation.args, {
-    env: invocation.env,
-    extendEnv: false,
-    reject: false,
-    stdio: 'inherit',
-    ...(request.cwd ? { cwd: request.cwd } : {}),
-    ...(request.timeoutMs !== undefined ? { timeout: request.timeoutMs, forceKillAfterDelay: 2000 } : {}),
-  });
+  const result = await withServiceEnvironmentFile(request, invocation, (env) =>
+    execa(invocation.file, invocation.args, {
+      env,
+      extendEnv: false,
+      reject: false,
+      stdio: 'inherit',
+      ...(request.cwd ? { cwd: request.cwd } : {}),
+      ...(request.timeoutMs !== undefined ? { timeout: request.timeoutMs, forceKillAfterDelay: 2000 } : {}),
+    }),
+  );
   if (result.timedOut) process.stderr.write(`${invocation.moduleName}: ${request.operation} timed out after ${request.timeoutMs} ms\n`);
   return {
     exitCode: result.timedOut ? 124 : (result.exitCode ?? signalExit(result.signal)),
