@@ -75,10 +75,10 @@ describe('dydisnix-divide', () => {
   it('a service without the demand property exits 2 naming it; a non-numeric capacity exits 2', async () => {
     const missing = await runBin('dydisnix-divide', ['--strategy', 'greedy', '-s', f('services.json'), '-i', f('infrastructure.json'), '-d', f('distribution.json'), '--service-property', 'requireCpu', '--target-property', 'mem']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('service "svcA" has no property "requireCpu"');
+    expect(missing.stderr).toContain('services.json: services.svcA.requireCpu: divide: service "svcA" has no property "requireCpu"');
     const nonNumeric = await runBin('dydisnix-divide', ['--strategy', 'greedy', '-s', f('services.json'), '-i', f('infrastructure.json'), '-d', f('distribution.json'), '--service-property', 'requireMem', '--target-property', 'zone']);
     expect(nonNumeric.code).toBe(2);
-    expect(nonNumeric.stderr).toContain('property "zone" of target "testtarget1" must be a number');
+    expect(nonNumeric.stderr).toContain('infrastructure.json: infrastructure.testtarget1.properties.zone: divide: property "zone" of target "testtarget1" must be a number');
   });
 });
 

@@ -172,6 +172,13 @@ describe('dydisnix-minsetcover', () => {
     expect(result.stderr).toContain('testService2, testService3');
   });
 
+  it('a non-numeric cost exits 2 naming the infrastructure file and the model path', async () => {
+    const result = await runBin('dydisnix-minsetcover', ['-s', f('services.json'), '-i', f('infrastructure-3.json'), '-d', f('distribution-3.json'), '--target-property', 'hostname']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('infrastructure-3.json: infrastructure.testtarget1.properties.hostname: the cost must be a number');
+  });
+
   it('checks the required options in the original order', async () => {
     const result = await runBin('dydisnix-minsetcover', ['-s', f('services.json'), '-i', f('infrastructure-2.json'), '-d', f('distribution-2.json')]);
     expect(result.code).toBe(2);

@@ -64,7 +64,8 @@ async function run(options: DivideCliOptions): Promise<void> {
     result = divide({ services, infrastructure, distribution, strategy: options.strategy, serviceProperty: options.serviceProperty, targetProperty: options.targetProperty });
   } catch (error) {
     if (error instanceof InsufficientCapacityError) throw new PlanningError(error.message, await formatDistribution(error.partial, format, 'plain'));
-    throw error;
+    const { withModelFile } = await import('../planners/common.js');
+    throw withModelFile(error, { services: options.services, infrastructure: options.infrastructure, distribution: options.distribution });
   }
   await emit(await formatDistribution(result, format, 'plain'));
 }

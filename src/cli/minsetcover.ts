@@ -46,7 +46,13 @@ async function run(options: MinsetcoverCliOptions, argv: readonly string[]): Pro
   const [services, infrastructure] = await Promise.all([load.loadServices(options.services, loadOptions), load.loadInfrastructure(options.infrastructure, loadOptions)]);
   const distribution = await load.loadDistribution(options.distribution, { ...loadOptions, infrastructure, services });
   const { minsetcoverPlan, uncoverableWarning } = await import('../planners/graph/minsetcover.js');
-  const result = minsetcoverPlan({ services, infrastructure, distribution, targetProperty: options.targetProperty });
+  let result;
+  try {
+    result = minsetcoverPlan({ services, infrastructure, distribution, targetProperty: options.targetProperty });
+  } catch (error) {
+    const { withModelFile } = await import('../planners/common.js');
+    throw withModelFile(error, { services: options.services, infrastructure: options.infrastructure, distribution: options.distribution });
+  }
   if (result.stats.uncoverable.length > 0) process.stderr.write(`dydisnix-minsetcover: ${uncoverableWarning(result.stats.uncoverable)}\n`);
   const { formatDistribution } = await import('../model/write.js');
   await emit(await formatDistribution(result.distribution, format, 'plain'));

@@ -19,6 +19,17 @@ export function filterError(filter: string, detail: string, path?: string): Mode
   return new ModelError(undefined, path, `${filter}: ${detail}`);
 }
 
+/**
+ * A filter's model error names a model path (`infrastructure.t1.properties.mem`) but no file; a
+ * command that read the models from files names the file the path belongs to.
+ */
+export function withModelFile(error: unknown, files: { services?: string; infrastructure?: string; distribution?: string }): unknown {
+  if (!(error instanceof ModelError) || error.file !== undefined || error.path === undefined) return error;
+  const root = error.path.split(/[.[]/, 1)[0] as keyof typeof files;
+  const file = Object.hasOwn(files, root) ? files[root] : undefined;
+  return file === undefined ? error : new ModelError(file, error.path, error.detail);
+}
+
 export function requireString(filter: string, args: Record<string, unknown>, name: string): string {
   const value = args[name];
   if (value === undefined || value === null) throw filterError(filter, `missing parameter "${name}"`);
