@@ -374,6 +374,7 @@ describe('dydisnix-id-assign: options and bad input', () => {
     ['no services model', ['--id-resources', resources], /A services expression must be specified!/],
     ['no ID resources model', ['-s', services], /An ID resources expression must be specified!/],
     ['-d without -i (a Nix distribution)', ['-s', services, '--id-resources', resources, '-d', story('distribution-v1.nix')], /needs the infrastructure model/],
+    ['two models from stdin', ['-s', '-', '--id-resources', resources, '--ids', '-'], /standard input \(-\) can feed only one model, but -s and --ids read it/],
     ['an empty service property', ['-s', services, '--id-resources', resources, '--service-property', ''], /A service property must be specified!/],
     ['a missing file', ['-s', services, '--id-resources', 'nope.json'], /nope\.json: cannot read: no such file/],
     ['an extra argument', ['-s', services, '--id-resources', resources, 'extra'], /too many arguments|unknown command|excess/i],

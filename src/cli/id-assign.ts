@@ -59,6 +59,19 @@ async function run(options: IdAssignOptions): Promise<void> {
   if (!options.services) throw new UsageError('A services expression must be specified! (-s FILE)');
   if (!options.idResources) throw new UsageError('An ID resources expression must be specified! (--id-resources FILE)');
   if (options.serviceProperty.trim() === '') throw new UsageError('A service property must be specified! (--service-property NAME)');
+  const fromStdin = (
+    [
+      ['-s', options.services],
+      ['-i', options.distribution ? options.infrastructure : undefined],
+      ['-d', options.distribution],
+      ['--id-resources', options.idResources],
+      ['--ids', options.ids],
+    ] as const
+  ).filter(([, file]) => file === '-');
+  if (fromStdin.length > 1) {
+    const names = fromStdin.map(([option]) => option);
+    throw new UsageError(`standard input (-) can feed only one model, but ${names.slice(0, -1).join(', ')} and ${names.at(-1)} read it`);
+  }
   // As in the original, -i is needed only to evaluate a distribution function ({infrastructure}: …);
   // a JSON or XML distribution names its targets and loads without it.
   if (options.distribution && !options.infrastructure && /\.(nix|js|mjs)$/i.test(options.distribution)) {
