@@ -102,6 +102,16 @@ describe('dydisnix-augment-infra', () => {
     });
   }
 
+  it('reads a Nix or JS augmentation from stdin (-a -)', async () => {
+    const expected = await runBin('dydisnix-augment-infra', ['-i', f('infrastructure.json'), '-a', f('augment.nix'), '--output-json']);
+    for (const form of ['nix', 'mjs']) {
+      const run = await runBin('dydisnix-augment-infra', ['-i', f('infrastructure.json'), '-a', '-', '--output-json'], { input: await fs.readFile(f(`augment.${form}`), 'utf8') });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(expected.stdout);
+    }
+  });
+
   it('prints the Nix form by default', async () => {
     const run = await runBin('dydisnix-augment-infra', ['-i', f('infrastructure.json'), '-a', f('augment.json')]);
     expect(run.code).toBe(0);

@@ -178,6 +178,20 @@ describe('gendist options and outputs', () => {
     }
   });
 
+  it('a Nix or JS QoS model and catalogue can come from stdin (-q - / -F -)', async () => {
+    const greedy = { svcA: [t1], svcB: [t2], svcC: [t2], svcD: [t3] };
+    for (const form of ['nix', 'mjs', 'json']) {
+      const result = await runBin('dydisnix-gendist', [...base, '-q', '-', '--output-json'], { env, input: await fs.readFile(f(`qos-greedy.${form}`), 'utf8') });
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout)).toEqual(greedy);
+    }
+    const catalogue = await runBin('dydisnix-gendist', [...base, '-q', f('qos-catalogue.nix'), '-F', '-', '--output-json'], { env, input: await fs.readFile(f('filters.nix'), 'utf8') });
+    expect(JSON.parse(catalogue.stdout)).toEqual(scenarios.catalogue);
+    const broken = await runBin('dydisnix-gendist', [...base, '-q', '-'], { env, input: '{ filters, ... }: filters.divide { strategy = ; }' });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^dydisnix-gendist: -: syntax error.*\(at <stdin>:1:\d+\)\n$/);
+  });
+
   it('--filter-buildable is accepted with a warning', async () => {
     const result = await runBin('dydisnix-gendist', [...base, '--filter-buildable', '--output-json'], { env });
     expect(result.code).toBe(0);

@@ -25,6 +25,31 @@ export async function augmentInfrastructure(infrastructureFile: string, augmentF
     if (detected === 'xml') throw new ModelError(augmentFile, undefined, 'an augmentation must be a .nix function, a .js/.mjs module or a .json merge patch');
     kind = detected;
   }
+  // Nix and JS are evaluated from a file: stdin (`-`) is copied to a temp file first.
+  let source = augmentFile;
+  let stdinDir: string | undefined;
+  if (augmentFile === '-' && kind !== 'json') {
+    const { promises: fs } = await import('node:fs');
+    const os = await import('node:os');
+    stdinDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dydisnix-stdin-'));
+    source = path.join(stdinDir, kind === 'js' ? 'stdin.mjs' : 'stdin.nix');
+    await fs.writeFile(source, await readText('-'));
+  }
+  try {
+    return await evaluate(source, kind, shape, augmentFile, options);
+  } catch (error) {
+    if (!stdinDir || !(error instanceof ModelError)) throw error;
+    throw new ModelError(error.file === source ? augmentFile : error.file, error.path, error.detail.split(source).join('<stdin>'));
+  } finally {
+    if (stdinDir) {
+      const { promises: fs } = await import('node:fs');
+      await fs.rm(stdinDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Applies the augmentation in `source` (`augmentFile` is the name the user gave, for errors). */
+async function evaluate(source: string, kind: 'json' | 'js' | 'nix', shape: Record<string, unknown>, augmentFile: string, options: LoadOptions): Promise<Infrastructure> {
   let raw: unknown;
   if (kind === 'json') {
     const { parseJsonDocument } = await import('../model/formats/json.js');
@@ -34,14 +59,14 @@ export async function augmentInfrastructure(infrastructureFile: string, augmentF
     raw = applyInfrastructurePatch(shape, patch as Record<string, unknown>);
   } else if (kind === 'js') {
     const { importDefault } = await import('../qos/js.js');
-    const fn = (await importDefault(augmentFile, 'augmentation')) as (args: Record<string, unknown>) => unknown;
+    const fn = (await importDefault(source, 'augmentation')) as (args: Record<string, unknown>) => unknown;
     try {
       raw = await fn({ infrastructure: shape });
     } catch (error) {
       throw new ModelError(augmentFile, undefined, `the augmentation function failed: ${(error as Error).message}`);
     }
   } else {
-    raw = await evalNixAugment(augmentFile, shape, options);
+    raw = await evalNixAugment(source, shape, options);
   }
   const { infrastructureFromRaw } = await import('../model/schemas.js');
   const { validateInfrastructure } = await import('../model/validate.js');

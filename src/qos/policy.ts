@@ -36,6 +36,33 @@ function attribute(error: unknown, file: string): unknown {
   return error;
 }
 
+/**
+ * Nix and JS policies are evaluated from files: one given as `-` (stdin) is copied to a temp file
+ * (`copies`: copy → its folder) first.
+ */
+async function evaluable(file: string, kind: PolicyKind, copies: Map<string, string>): Promise<string> {
+  if (file !== '-' || kind === 'json') return file;
+  const { promises: fs } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dydisnix-stdin-'));
+  const copy = path.join(dir, kind === 'js' ? 'stdin.mjs' : 'stdin.nix');
+  copies.set(copy, dir);
+  await fs.writeFile(copy, await readText('-'));
+  return copy;
+}
+
+/** Errors about a temp copy of stdin name `-`, as the user wrote it. */
+function fromCopies(error: unknown, copies: Map<string, string>): unknown {
+  if (!(error instanceof ModelError) || copies.size === 0) return error;
+  let { file, detail } = error;
+  for (const copy of copies.keys()) {
+    if (file === copy) file = '-';
+    detail = detail.split(copy).join('<stdin>');
+  }
+  return file === error.file && detail === error.detail ? error : new ModelError(file, error.path, detail);
+}
+
 export async function runPolicy(context: FilterContext, options: PolicyOptions): Promise<Distribution> {
   const { qosFile, filtersFile } = options;
   if (!qosFile && !filtersFile) return context.initialDistribution;
@@ -43,6 +70,29 @@ export async function runPolicy(context: FilterContext, options: PolicyOptions):
   const catalogueKind = filtersFile ? await kindOf(filtersFile, 'filters catalogue') : undefined;
   if (catalogueKind === 'json') throw new ModelError(filtersFile, undefined, 'a filters catalogue must be a Nix expression or a JS module');
   if (!qosFile) return context.initialDistribution;
+  const copies = new Map<string, string>();
+  try {
+    const qos = await evaluable(qosFile, qosKind!, copies);
+    const filters = filtersFile ? await evaluable(filtersFile, catalogueKind!, copies) : undefined;
+    return await runKnownPolicy(context, options, qos, qosKind!, filters, catalogueKind);
+  } catch (error) {
+    throw fromCopies(error, copies);
+  } finally {
+    if (copies.size > 0) {
+      const { promises: fs } = await import('node:fs');
+      for (const dir of copies.values()) await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+async function runKnownPolicy(
+  context: FilterContext,
+  options: PolicyOptions,
+  qosFile: string,
+  qosKind: PolicyKind,
+  filtersFile: string | undefined,
+  catalogueKind: PolicyKind | undefined,
+): Promise<Distribution> {
 
   const specs: Record<string, FilterSpec> = referenceFilters();
   const needsJs = qosKind === 'js' || catalogueKind === 'js';
