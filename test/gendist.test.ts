@@ -271,6 +271,14 @@ describe('gendist failures', () => {
     expect(inFilter.stderr).toContain('filters.mjs: filter broken failed: oops');
   });
 
+  it('a Nix QoS that overrides services of a filter result with // is refused instead of losing the override', async () => {
+    const qos = await policy('qos.nix', '{ filters, infrastructure, initialDistribution, ... }: (filters.order { inherit infrastructure; distribution = initialDistribution; targetProperty = "priority"; }) // { svcA = [ "testtarget3" ]; }');
+    const result = await runBin('dydisnix-gendist', [...base, '-q', qos], { env });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('qos.nix: result: the policy changed the result of filters.order in Nix (it added "svcA")');
+  });
+
   it('a Nix QoS that inspects a filter result gets a clear error', async () => {
     const qos = await policy('qos.nix', '{ filters, services, infrastructure, initialDistribution, lib, ... }: lib.mapAttrs (n: v: [ \"testtarget1\" ]) (filters.divideRoundRobin { distribution = initialDistribution; })');
     const result = await runBin('dydisnix-gendist', [...base, '-q', qos], { env });

@@ -69,6 +69,8 @@ export class NixSession {
 }
 
 const MODEL_NAMES = ['services', 'infrastructure', 'previousDistribution'] as const;
+/** The attributes of an operation description (nix/gendist/filters.nix). */
+const OP_KEYS = new Set(['__dydisnixOp', 'args', 'models']);
 
 function isOp(value: unknown): value is { __dydisnixOp: string; args?: Record<string, unknown>; models?: string[]; filter?: string } {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { __dydisnixOp?: unknown }).__dydisnixOp === 'string';
@@ -78,6 +80,15 @@ function isOp(value: unknown): value is { __dydisnixOp: string; args?: Record<st
 export async function executeTree(node: unknown, specs: Record<string, FilterSpec>, context: FilterContext, session: NixSession, file: string, where = 'result'): Promise<Distribution> {
   if (!isOp(node)) return distributionFromShape(node, file, where);
   const name = node.__dydisnixOp;
+  // `filters.order {…} // { svc = …; }` merges data into an operation: the data would be lost.
+  const added = Object.keys(node).filter((key) => !OP_KEYS.has(key) && !(key === 'filter' && name === 'nix'));
+  if (added.length > 0) {
+    throw new ModelError(
+      file,
+      where,
+      `the policy changed the result of filters.${name === 'nix' ? String(node.filter) : name} in Nix (it added ${added.map((k) => JSON.stringify(k)).join(', ')}); filter results are operations that dydisnix carries out after evaluation, so Nix code cannot modify them: make the change with a filter (e.g. one of a catalogue, -F) or in a JS policy (see docs/gendist.md)`,
+    );
+  }
   const rawArgs = node.args ?? {};
   const args: Record<string, unknown> = {};
   const executed = new Set<string>();
