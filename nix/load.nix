@@ -46,8 +46,15 @@ let
 
   # Plain models are attrsets; a function (e.g. `{ system ? … }: …`) gets what it asks for of these.
   plain =
+    let
+      given = { inherit (env) system pkgs lib; };
+      # Required arguments we cannot give mean the file is not this kind of model (e.g. a
+      # services function passed as --ids): say that instead of Nix's "called without".
+      missing = b.filter (arg: !(b.functionArgs model).${arg} && !(given ? ${arg})) (b.attrNames (b.functionArgs model));
+    in
     if b.isFunction model then
-      model (b.intersectAttrs (b.functionArgs model) { inherit (env) system pkgs lib; })
+      (if missing != [ ] then throw "dydisnix: the ${kind} model must be an attribute set, not a function of ${b.concatStringsSep ", " missing}"
+       else model (b.intersectAttrs (b.functionArgs model) given))
     else model;
 
   # A pkg that is a path (or a string) names a component folder; derivations and build functions

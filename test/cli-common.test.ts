@@ -27,4 +27,10 @@ describe('every command', () => {
       expect(bogus.stderr).not.toMatch(/\n\s+at /);
     });
   }
+
+  it('refuses --output-xml together with --output-json', async () => {
+    const result = await runBin('dydisnix-gendist', ['-s', 'fixtures/example/services.json', '-i', 'fixtures/example/infrastructure.json', '--output-xml', '--output-json']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/exclude each other/);
+  });
 });

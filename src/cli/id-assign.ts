@@ -108,7 +108,7 @@ async function run(options: IdAssignOptions): Promise<void> {
     await emit(text.endsWith('\n') ? text : `${text}\n`, options.outputFile);
   } catch (error) {
     if (options.outputFile === undefined) throw error;
-    throw new ToolError(`Cannot write to output file: ${options.outputFile}: ${(error as Error).message}`);
+    throw new ToolError(`Cannot write to output file: ${(error as Error).message.replace(/^cannot write /, '')}`);
   }
 }
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { DydisnixError, PlanningError, exitCodeFor } from '../errors.js';
+import { DydisnixError, PlanningError, UsageError, exitCodeFor } from '../errors.js';
 import type { OutputFormat } from '../model/types.js';
 
 export interface ProgramSpec {
@@ -45,6 +45,7 @@ export function addOutputFormatOptions(program: Command): Command {
 }
 
 export function outputFormatOf(options: { outputXml?: boolean; outputJson?: boolean }): OutputFormat {
+  if (options.outputJson && options.outputXml) throw new UsageError('--output-xml and --output-json exclude each other: choose one');
   if (options.outputJson) return 'json';
   if (options.outputXml) return 'xml';
   return 'nix';

@@ -21,7 +21,9 @@ describe('writeFileAtomic', () => {
     const file = path.join(dir, 'ids.nix');
     await fs.writeFile(file, 'precious\n');
     // Writing into a directory that cannot hold the temp file fails before the rename.
-    await expect(writeFileAtomic(path.join(dir, 'missing-dir', 'x'), 'y')).rejects.toThrow();
+    // The message names the file asked for, not the temp file beside it.
+    const target = path.join(dir, 'missing-dir', 'x');
+    await expect(writeFileAtomic(target, 'y')).rejects.toThrow(`cannot write ${target}: ENOENT: no such file or directory`);
     // A content value that cannot be written fails too, and the original stays.
     await expect(writeFileAtomic(file, { bogus: true } as unknown as string)).rejects.toThrow();
     expect(await fs.readFile(file, 'utf8')).toBe('precious\n');

@@ -19,7 +19,9 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
     await fs.rename(tmp, file);
   } catch (error) {
     await fs.rm(tmp, { force: true });
-    throw error;
+    // Name the file the user asked for, not our temp file beside it.
+    const reason = (error as Error).message.replace(/, \w+ '[^']*'$/, '');
+    throw Object.assign(new Error(`cannot write ${file}: ${reason}`), { code: (error as NodeJS.ErrnoException).code });
   }
 }
 

@@ -69,9 +69,10 @@ const targetsSchema = z.union([z.array(mappingSchema), z.strictObject({ targets:
   error: 'expected a list of targets or { "targets": [...] }',
 });
 
+// The original's defaults: a missing min or max means 0 (reference §2.7); min > max is still refused.
 const idResourceSchema = z.strictObject({
-  min: z.number().int(),
-  max: z.number().int(),
+  min: z.number().int().nullish(),
+  max: z.number().int().nullish(),
   scope: z.enum(['global', 'machine', '']).nullish(),
   step: z.number().int().min(0).nullish(),
 });
@@ -293,7 +294,7 @@ export function idResourcesFromRaw(raw: unknown, file: string): IdResources {
   const resources: IdResources = {};
   for (const [name, entry] of Object.entries(parsed)) {
     // Original defaults: an empty scope means global, a missing or zero step means 1.
-    resources[name] = { min: entry.min, max: entry.max, scope: entry.scope === 'machine' ? 'machine' : 'global', step: entry.step || 1 };
+    resources[name] = { min: entry.min ?? 0, max: entry.max ?? 0, scope: entry.scope === 'machine' ? 'machine' : 'global', step: entry.step || 1 };
   }
   return resources;
 }

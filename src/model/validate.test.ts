@@ -85,5 +85,7 @@ describe('infrastructure, distribution and ID resources', () => {
     expect(r.uids).toEqual({ min: 1, max: 9, scope: 'global', step: 1 });
     expect(messageOf(() => validateIdResources(r, 'r.json'))).toBe('r.json: idresources.ports: empty pool: min (5) is greater than max (1)');
     expect(messageOf(() => idResourcesFromRaw({ ports: { min: 1, max: 2, scope: 'galaxy' } }, 'r.json'))).toContain('idresources.ports.scope: expected one of');
+    // The original's defaults: a missing bound is 0.
+    expect(idResourcesFromRaw({ ports: { max: 5 } }, 'r.json').ports).toEqual({ min: 0, max: 5, scope: 'global', step: 1 });
   });
 });
