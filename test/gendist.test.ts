@@ -279,6 +279,14 @@ describe('gendist failures', () => {
     expect(result.stderr).toContain('qos.nix: result: the policy changed the result of filters.order in Nix (it added "svcA")');
   });
 
+  it('a result naming a service that is not in the services model exits 2 (a typo would otherwise be printed)', async () => {
+    const qos = await policy('qos.mjs', 'export default ({ filters }) => ({ ...filters.order({ targetProperty: "priority" }), svcZ: ["testtarget1"] });');
+    const result = await runBin('dydisnix-gendist', [...base, '-q', qos], { env });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('qos.mjs: result.svcZ: the QoS model\'s result names "svcZ", not in the services model');
+  });
+
   it('a Nix QoS that inspects a filter result gets a clear error', async () => {
     const qos = await policy('qos.nix', '{ filters, services, infrastructure, initialDistribution, lib, ... }: lib.mapAttrs (n: v: [ \"testtarget1\" ]) (filters.divideRoundRobin { distribution = initialDistribution; })');
     const result = await runBin('dydisnix-gendist', [...base, '-q', qos], { env });

@@ -60,5 +60,15 @@ export async function gendist(options: GendistOptions, explainer?: Explainer): P
     ...(options.filters ? { filtersFile: options.filters } : {}),
     ...(options.showTrace ? { showTrace: true } : {}),
   });
+  // A hand-written result (Nix, JS or a catalogue filter) may name a service that does not exist
+  // (a typo): that distribution could never be deployed. (Unknown targets are allowed: bound
+  // services keep their previous machines even when those are gone, as in the original.)
+  const unknown = Object.keys(distribution).filter((svc) => !Object.hasOwn(services, svc));
+  if (unknown.length > 0) {
+    const { ModelError } = await import('../errors.js');
+    const { compareNames } = await import('../model/value.js');
+    unknown.sort(compareNames);
+    throw new ModelError(options.qos, `result.${unknown[0]}`, `the QoS model's result names ${unknown.map((s) => `"${s}"`).join(', ')}, not in the services model ${options.services}`);
+  }
   return { distribution, services, infrastructure };
 }
