@@ -192,6 +192,12 @@ describe('gendist options and outputs', () => {
     expect(broken.stderr).toMatch(/^dydisnix-gendist: -: syntax error.*\(at <stdin>:1:\d+\)\n$/);
   });
 
+  it('a JSON previous distribution from stdin may name machines that are gone, like a JSON file', async () => {
+    const result = await runBin('dydisnix-gendist', [...base, '-q', f('qos-bound.json'), '--previous-distribution', '-', '--output-json'], { env, input: JSON.stringify({ svcA: ['gone'] }) });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout).svcA).toEqual(['gone']);
+  });
+
   it('--filter-buildable is accepted with a warning', async () => {
     const result = await runBin('dydisnix-gendist', [...base, '--filter-buildable', '--output-json'], { env });
     expect(result.code).toBe(0);

@@ -32,8 +32,11 @@ async function loadPrevious(options: GendistOptions, loadOptions: LoadOptions, i
   if (options.previousDistribution) {
     const file = options.previousDistribution;
     const load = await import('../model/load.js');
-    // JSON/XML previous distributions may name machines that are gone: no target check for them.
-    if (/\.(json|xml)$/i.test(file)) {
+    // JSON/XML previous distributions (files or stdin) may name machines that are gone: no target check for them.
+    const data = file === '-'
+      ? ['json', 'xml'].includes((await import('../model/formats/detect.js')).formatFromContent(await (await import('../io/input.js')).readText('-')))
+      : /\.(json|xml)$/i.test(file);
+    if (data) {
       const { distributionFromRaw } = await import('../model/schemas.js');
       return distributionFromRaw(await load.loadRaw('distribution', file, loadOptions), file);
     }
