@@ -4,7 +4,7 @@
  * start and stop measured without any module; the same cycles calling the module executable directly
  * (no core); a few CLI cycles; and start-up of trivial module and CLI calls.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Benchmark, BenchResult } from './harness.js';
@@ -67,6 +67,16 @@ async function ownCycle(f: Fixture): Promise<[number, number]> {
   return [start, ms(t1)];
 }
 
+/** Run an executable (no shell, no /usr/bin/time); milliseconds, exit code and stderr. */
+function runTimed(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; code: number; stderr: string }> {
+  const t0 = process.hrtime.bigint();
+  return new Promise((resolve) => {
+    execFile(file, args, { env }, (error, _stdout, stderr) => {
+      resolve({ ms: ms(t0), code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr });
+    });
+  });
+}
+
 async function cycles<T>(count: number, cycle: () => Promise<T>): Promise<T[]> {
   const results: T[] = [];
   for (let i = 0; i < count; i++) results.push(await cycle());
@@ -105,10 +115,10 @@ export const benchmarks: Benchmark[] = [
         // The module executable called directly (no module lookup, no execa): what the module costs.
         const module = path.join(MODULES, 'process');
         const directTimes = await cycles(CYCLES, async () => {
-          const up = await timeCommand(module, ['activate', direct.component, 'process'], { env: direct.env });
-          const down = await timeCommand(module, ['deactivate', direct.component, 'process'], { env: direct.env });
+          const up = await runTimed(module, ['activate', direct.component, 'process'], direct.env);
+          const down = await runTimed(module, ['deactivate', direct.component, 'process'], direct.env);
           if (up.code !== 0 || down.code !== 0) throw new Error(`direct cycle failed: ${up.stderr}${down.stderr}`);
-          return [up.seconds * 1000, down.seconds * 1000] as const;
+          return [up.ms, down.ms] as const;
         });
 
         const apiUp = apiTimes.map((t) => t[0]);
