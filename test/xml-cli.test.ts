@@ -89,6 +89,14 @@ describe('dydisnix-xml converts every fixture form', () => {
     expect((await runBin('dydisnix-xml', ['--id-resources', '-', '--output-json'], { input: await fs.readFile(example('idresources.nix'), 'utf8') })).stdout).toBe(expected);
   });
 
+  it('errors in Nix or JS read from stdin name -, not a temp file', async () => {
+    const js = await runBin('dydisnix-xml', ['-s', '-'], { input: 'export default () => { throw new Error("boom") }' });
+    expect(js.stderr).toBe('dydisnix-xml: -: the model function failed: boom\n');
+    const nix = await runBin('dydisnix-xml', ['-s', '-'], { input: '{ a = ; }' });
+    expect(nix.code).toBe(2);
+    expect(nix.stderr).toMatch(/^dydisnix-xml: -: syntax error.*\(at -:1:7\)\n$/);
+  });
+
   it('reads stdin with -', async () => {
     const result = await runBin('dydisnix-xml', ['--id-resources', '-', '--output-json'], { input: '{"ports": {"min": 1, "max": 2}}' });
     expect(result.code).toBe(0);

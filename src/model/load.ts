@@ -44,6 +44,10 @@ async function withRealFile<T>(source: Source, run: (file: string) => Promise<T>
   try {
     await fs.writeFile(file, source.text);
     return await run(file);
+  } catch (error) {
+    // Errors name what the user gave (`-`), not our temp copy, also inside Nix's locations.
+    if (error instanceof ModelError) throw new ModelError('-', error.path, error.detail.replaceAll(file, '-'));
+    throw error;
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -77,10 +81,6 @@ export async function loadRaw(kind: ModelKind, file: string, options: RawOptions
           ...(options.showTrace ? { showTrace: true } : {}),
           ...(options.infrastructureJSON !== undefined ? { infrastructureJSON: options.infrastructureJSON } : {}),
           ...(options.evaluatePkg && kind === 'services' ? { evaluatePkg: true } : {}),
-        }).catch((error: unknown) => {
-          // Errors name the file the user gave, not our temp copy.
-          if (error instanceof ModelError && real !== file) throw new ModelError(file, error.path, error.detail);
-          throw error;
         }),
       );
     }
