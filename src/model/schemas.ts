@@ -280,10 +280,18 @@ export function infrastructureFromRaw(raw: unknown, file: string): Infrastructur
 export function distributionFromRaw(raw: unknown, file: string): Distribution {
   const parsed = (isPlainDistribution(raw) ? raw : parseWith('distribution', raw, file)) as z.infer<(typeof SCHEMAS)['distribution']>;
   const distribution: Distribution = {};
+  // Candidate distributions repeat a few target names millions of times: plain mappings are shared,
+  // frozen objects (one per target) rather than one allocation per candidate.
+  const plain = new Map<string, Mapping>();
+  const plainMapping = (target: string): Mapping => {
+    let mapping = plain.get(target);
+    if (!mapping) plain.set(target, (mapping = Object.freeze({ target })));
+    return mapping;
+  };
   for (const [service, targets] of Object.entries(parsed)) {
     const items = Array.isArray(targets) ? targets : targets.targets;
     distribution[service] = items.map((item): Mapping =>
-      typeof item === 'string' ? { target: item } : item.container != null ? { target: item.target, container: item.container } : { target: item.target },
+      typeof item === 'string' ? plainMapping(item) : item.container != null ? Object.freeze({ target: item.target, container: item.container }) : plainMapping(item.target),
     );
   }
   return distribution;
