@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Distribution, IdResources, Infrastructure, OutputFormat, Services } from '../src/model/types.js';
 import { formatDistribution, formatIdResources, formatInfrastructure, formatServices } from '../src/model/write.js';
+import { seededRandom } from '../src/util/random.js';
 
 export interface GeneratorOptions {
   services: number;
@@ -25,17 +26,7 @@ export interface GeneratedModels {
   idResources: IdResources;
 }
 
-/** mulberry32: small, fast, deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 const pad = (i: number, width: number) => String(i).padStart(width, '0');
 

@@ -21,6 +21,7 @@ import { PlanningError } from '../../errors.js';
 import type { Distribution, Infrastructure, Mapping, Services } from '../../model/types.js';
 import { compareNames, sortedKeys } from '../../model/value.js';
 import { mappingFor } from './common.js';
+import { seededRandom } from '../../util/random.js';
 
 export const DEFAULT_SEARCH_BUDGET = 1_000_000;
 const TABU_ITERATIONS = 1_000_000;
@@ -432,16 +433,6 @@ function tabuSearch(state: Colouring, component: number[], start: number[]): boo
   return true;
 }
 
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Step 2: colour the graph; the resolved graph has `colour` on every node. Throws PlanningError. */
 export function solveGraphcol(graph: ColourGraph, options: { searchBudget?: number } = {}): { resolved: ColourGraph; stats: GraphcolStats } {

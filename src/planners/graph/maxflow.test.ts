@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlowNetwork } from './maxflow.js';
+import { seededRandom as rng } from '../../util/random.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('FlowNetwork (Dinic)', () => {
   it('solves the CLRS network (max flow 23)', () => {

@@ -1,16 +1,8 @@
 /** Small model builders for the graph planner tests and benchmarks. */
 import type { Distribution, Infrastructure, Services } from '../../model/types.js';
+import { seededRandom } from '../../util/random.js';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 /** Services from `name → dependsOn` (and optionally connectsTo). */
 export function servicesOf(deps: Record<string, string[]>, connects: Record<string, string[]> = {}): Services {
