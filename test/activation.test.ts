@@ -202,6 +202,38 @@ describe('process module: activate and deactivate', () => {
     expect(await exists(path.join(s.stateDir, 'activated', 'process', 'comp'))).toBe(false);
   });
 
+  it('a module interrupted (INT/TERM) while activating stops what it started and fails', async () => {
+    // The starter writes the PID of a daemon in its own session, then keeps running: the signal arrives
+    // while the module waits, with the daemon already out of the starter's session.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const s = await setup();
+      await writeExecutable(
+        path.join(s.component, 'bin', 'daemon'),
+        `#!/bin/sh\nsetsid sleep 1000 </dev/null >/dev/null 2>&1 &\necho $! > "$DYSNOMIA_PID_FILE"\nsleep 5\n`,
+      );
+      const child = spawn(path.join(OUR_MODULES_DIR, 'process'), ['activate', s.component, 'process'], {
+        env: { ...process.env, ...s.env, timeout: '10' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      extraPids.push(child.pid!);
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const record = path.join(s.stateDir, 'processes', 'process', 'comp');
+      const deadline = Date.now() + 5000;
+      while (!(await exists(s.pidFile)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(await exists(s.pidFile)).toBe(true);
+      expect(markedProcesses(marker).length).toBeGreaterThan(0);
+      child.kill(signal);
+      const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+      expect(stderr).toContain(`interrupted by ${signal}`);
+      expect(code).toBe(signal === 'SIGINT' ? 130 : 143);
+      expect(markedProcesses(marker)).toEqual([]);
+      expect(await exists(s.pidFile)).toBe(false);
+      expect(await exists(record)).toBe(false);
+      expect(await exists(path.join(s.stateDir, 'activated', 'process', 'comp'))).toBe(false);
+    }
+  });
+
   it('warns when the PID file never appears, and still stops the daemon on deactivate', async () => {
     const s = await setup();
     const up = await dysnomia(s, 'activate', { NO_PIDFILE: '1', timeout: '0.2' });
