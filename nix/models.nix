@@ -62,11 +62,18 @@ let
         let value = (target.properties or { }).${propertyOf target} or null; in
         if scalar value then toString value else null;
 
-      # listToAttrs keeps the first of duplicate names: the first target in sorted order wins.
-      targetNames = if infrastructure == null then { } else b.listToAttrs (b.concatMap (name:
+      # identifier -> the names of the targets that have it, in sorted order.
+      targetNames = if infrastructure == null then { } else b.zipAttrsWith (_: names: names) (b.concatMap (name:
         let identifier = identifierOf infrastructure.${name}; in
-        if identifier == null then [ ] else [ { name = identifier; value = name; } ]
+        if identifier == null then [ ] else [ { ${identifier} = name; } ]
       ) (b.attrNames infrastructure));
+
+      # Targets sharing an identifier: the original took the first in sorted order, which silently
+      # moves a service to another machine (and makes `infrastructure.t3` read back as t1). The one
+      # that *is* the given value wins; only indistinguishable targets fall back to the first.
+      pick = target: names:
+        if b.length names == 1 then b.head names
+        else b.head ((b.filter (name: infrastructure.${name} == target) names) ++ names);
 
       unresolvable = svc: target:
         let identifier = identifierOf target; in
@@ -79,7 +86,7 @@ let
         if b.isString target then target
         else if b.isAttrs target && !(isDerivation target) then
           let identifier = identifierOf target; in
-          if identifier != null && targetNames ? ${identifier} then targetNames.${identifier}
+          if identifier != null && targetNames ? ${identifier} then pick target targetNames.${identifier}
           else throw (unresolvable svc target)
         else throw "dydisnix: distribution.${svc}: a target must be a machine of the infrastructure model or its name, got ${describe target}";
 

@@ -133,6 +133,20 @@ rec {
     });
   });
 
+  it('resolves targets sharing a target-property value to the target that was given', async () => {
+    const shared = JSON.stringify({
+      t1: { properties: { hostname: 'h' }, containers: { process: {} } },
+      t2: { properties: { hostname: 'h' } },
+      t3: { properties: { hostname: 'h' } },
+    });
+    const file = await write(
+      'distribution-shared.nix',
+      `{infrastructure}: { web = [ infrastructure.t2 infrastructure.t1 ]; db = { targets = [ { target = infrastructure.t3; container = "c"; } ]; }; }`,
+    );
+    // t2 and t3 are indistinguishable: the first in sorted order, as in the original.
+    expect(await evalNixModel('distribution', file, { infrastructureJSON: shared })).toEqual({ web: ['t2', 't1'], db: [{ target: 't2', container: 'c' }] });
+  });
+
   it('honours the default target property and extra params of distribution functions', async () => {
     const file = await write('distribution-id.nix', `{infrastructure, pick ? "b"}: { s = [ infrastructure.\${pick} ]; }`);
     const withId = { a: { properties: { id: 'x' } }, b: { properties: { id: 'y' } } };
