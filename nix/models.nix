@@ -10,9 +10,25 @@ let
 
   dropUnkept = set: b.removeAttrs set (b.filter (n: !(keep set.${n})) (b.attrNames set));
 
+  # Nix prints floats in JSON with 6 significant digits (123456789.123 becomes 1.23457e+08), so
+  # a float travels exactly as mantissa * 2^exponent, two integers JSON carries exactly; nix-eval.ts
+  # turns it back into the number. Doubling and halving a float are exact.
+  exactFloat = f:
+    let
+      go = m: e:
+        if m >= 9007199254740992.0 then go (m / 2) (e + 1)
+        else if b.floor m != m then go (m * 2) (e - 1)
+        else { m = b.floor m; inherit e; };
+      abs = if f < 0 then -f else f;
+      parts = go abs 0;
+    in
+    if f != f || (abs > 1.0 && abs * 2 == abs) then throw "dydisnix: a float that is not a finite number"
+    else { __dydisnixFloat = [ (if f < 0 then -parts.m else parts.m) parts.e ]; };
+
   # Paths become strings *without* being copied to the store (toJSON of a path would copy it).
   normalise = v:
     if b.isPath v then toString v
+    else if b.isFloat v then exactFloat v
     else if b.isAttrs v then b.mapAttrs (_: normalise) (dropUnkept v)
     else if b.isList v then map normalise (b.filter keep v)
     else v;
@@ -106,5 +122,5 @@ let
     else throw "dydisnix: the distribution model must evaluate to an attribute set, got ${describe distribution}";
 in
 {
-  inherit isDerivation keep normalise referenceNames servicesShape distributionShape;
+  inherit isDerivation keep normalise exactFloat referenceNames servicesShape distributionShape;
 }

@@ -151,12 +151,28 @@ function runNix(args: string[], showTrace = false, cwd?: string): Promise<unknow
     execFile('nix-instantiate', argv, { maxBuffer: 1 << 30, cwd, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) return reject(toFailure(error, stderr, showTrace));
       try {
-        resolve(JSON.parse(stdout));
+        resolve(stdout.includes(FLOAT_MARKER) ? JSON.parse(stdout, reviveFloat) : JSON.parse(stdout));
       } catch {
         reject(new ToolError(`nix-instantiate printed no valid JSON: ${stdout.slice(0, 200)}`));
       }
     });
   });
+}
+
+const FLOAT_MARKER = '"__dydisnixFloat"';
+
+/**
+ * nix/models.nix writes floats as `{ "__dydisnixFloat": [mantissa, exponent] }` because Nix prints
+ * them with 6 significant digits; the value is mantissa * 2^exponent, exactly.
+ */
+function reviveFloat(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const parts = (value as { __dydisnixFloat?: unknown }).__dydisnixFloat;
+  if (!Array.isArray(parts) || parts.length !== 2 || Object.keys(value).length !== 1) return value;
+  const [mantissa, exponent] = parts as unknown[];
+  if (!Number.isSafeInteger(mantissa) || !Number.isSafeInteger(exponent)) return value;
+  const result = (mantissa as number) * 2 ** (exponent as number);
+  return result === 0 ? 0 : result;
 }
 
 function toFailure(error: ExecFileException, stderr: string, showTrace: boolean): Error {

@@ -548,6 +548,8 @@ describe.skipIf(!hasNix)('write → eval round trips', () => {
 
   it('strings and numbers survive', async () => {
     const tricky = { s: 'a"b\\c${d}$${e}$\n\r\tü€', n: -3, f: -0.25, big: 1e21, list: [-1, 2.5, 'in', { or: true }] };
+    // Nix itself prints floats with 6 significant digits; these must not be rounded.
+    Object.assign(tricky, { exact: [123456789.123, 0.1 + 0.2, -1234567.5, 1 / 3, 1.7976931348623157e308, 2.2250738585072014e-308, 1.5e-7] });
     const file = await write('rt/values.nix', `${nixValue(tricky, 0)}\n`);
     expect(await evalNixModel('docs', file)).toEqual(tricky);
   });
