@@ -133,4 +133,38 @@ describe('executeTransition', () => {
     expect(fake.steps()).toEqual(['activate db', 'activate api', 'deactivate api', 'deactivate db']);
     expect(index(fake.steps(), 'deactivate api')).toBeLessThan(index(fake.steps(), 'deactivate db'));
   });
+
+  it('an interruption during the last job of a phase still counts as a failure', async () => {
+    // Phase 2: SIGINT while the only activation runs; it finishes, then is undone.
+    let stop = false;
+    const fake = new FakeActivator(() => 5);
+    const result = await executeTransition(planTransition([], [unit('db')]), {
+      activator: fake,
+      limit: () => 1,
+      aborted: () => stop,
+      onStart: () => {
+        stop = true;
+      },
+    });
+    expect(result.status).toBe('FAILED');
+    expect(fake.steps()).toEqual(['activate db', 'deactivate db']);
+
+    // Phase 1 of an undeploy: SIGINT while the only deactivation runs; the unit is reactivated.
+    stop = false;
+    const undeploy = new FakeActivator(() => 5);
+    const back = await executeTransition(planTransition([unit('db')], []), {
+      activator: undeploy,
+      limit: () => 1,
+      aborted: () => stop,
+      onStart: () => {
+        stop = true;
+      },
+    });
+    expect(back.status).toBe('FAILED');
+    expect(undeploy.steps()).toEqual(['deactivate db', 'activate db']);
+
+    // Nothing to do: an interruption changes nothing and is no failure.
+    const idle = await executeTransition(planTransition([unit('db')], [unit('db')]), { activator: new FakeActivator(), limit: () => 1, aborted: () => true });
+    expect(idle.status).toBe('OK');
+  });
 });

@@ -211,9 +211,12 @@ export async function executeTransition(plan: TransitionPlan, options: Transitio
   const failures: Failure[] = [];
   const interrupted = () => (options.aborted?.() ? [{ unit: plan.activate[0] ?? plan.deactivate[0]!, direction: 'activate' as const, error: new Error('interrupted') }] : []);
 
+  if (plan.deactivate.length + plan.activate.length === 0) return { status: 'OK', failures, activated: [], deactivated: [], inconsistent: [] };
+
   // Phase 1: deactivate the obsolete units.
   const phase1 = await runPhase(plan.deactivate, 'deactivate', options);
-  const phase1Failed = phase1.failed.length > 0 || (phase1.skipped.length > 0 && options.aborted?.());
+  // An interruption counts as a failure even when the jobs that were running when it came finished the phase.
+  const phase1Failed = phase1.failed.length > 0 || (options.aborted?.() ?? false);
   if (phase1Failed) {
     failures.push(...phase1.failed, ...(phase1.failed.length === 0 ? interrupted() : []));
     if (options.noRollback) return { status: 'FAILED', failures, activated: [], deactivated: phase1.done, inconsistent: [] };
@@ -231,7 +234,7 @@ export async function executeTransition(plan: TransitionPlan, options: Transitio
 
   // Phase 2: activate the new units.
   const phase2 = await runPhase(plan.activate, 'activate', options);
-  const phase2Failed = phase2.failed.length > 0 || (phase2.skipped.length > 0 && options.aborted?.());
+  const phase2Failed = phase2.failed.length > 0 || (options.aborted?.() ?? false);
   if (!phase2Failed) return { status: 'OK', failures, activated: phase2.done, deactivated: phase1.done, inconsistent: [] };
 
   failures.push(...phase2.failed, ...(phase2.failed.length === 0 ? interrupted() : []));
