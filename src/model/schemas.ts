@@ -101,8 +101,27 @@ const SCHEMAS = {
 function parseWith<K extends ModelKind>(kind: K, raw: unknown, file: string): z.infer<(typeof SCHEMAS)[K]> {
   const result = SCHEMAS[kind].safeParse(raw);
   if (result.success) return result.data as z.infer<(typeof SCHEMAS)[K]>;
-  const issue = result.error.issues[0]!;
+  const issue = innermostIssue(result.error.issues[0]!);
   throw new ModelError(file, modelPath(kind, issue.path as PathSegment[]), describeIssue(issue, raw));
+}
+
+/**
+ * A union (a distribution's targets, a mapping) reports only "expected A or B" at its own path. When
+ * one alternative got further into the value than the others (a list whose item is wrong, an item
+ * whose container is a number), that alternative's issue says what is wrong and where.
+ */
+function innermostIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  let best: z.core.$ZodIssue | undefined;
+  let tie = false;
+  for (const alternative of issue.errors) {
+    const first = alternative[0];
+    if (!first) continue;
+    if (!best || first.path.length > best.path.length) (best = first), (tie = false);
+    else if (first.path.length === best.path.length) tie = true;
+  }
+  if (!best || best.path.length === 0 || tie) return issue;
+  return innermostIssue({ ...best, path: [...issue.path, ...best.path] });
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
@@ -145,6 +164,7 @@ function valueAt(raw: unknown, path: PathSegment[]): { found: boolean; value: un
 
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'number') return Number.isInteger(value) ? `integer ${value}` : `number ${value}`;
