@@ -199,6 +199,38 @@ describe('dydisnix-processes-switch with real processes', () => {
     await expect(fs.access(lockFile)).rejects.toThrow();
   });
 
+  it('Ctrl-C (SIGINT to the whole process group) lets the running activation finish, then rolls back', async () => {
+    const dir = await workDir();
+    const [a, slow] = await Promise.all([component(dir, 'a'), component(dir, 'slow', { slow: 1.5 })]);
+    const v1 = await processesModel(dir, { a: { pkg: a } });
+    expect((await runBin('dydisnix-processes-switch', [...stateArgs(dir), v1])).code).toBe(0);
+    const before = await fs.readFile(path.join(dir, 'state', 'test', 'manifest.json'), 'utf8');
+    const v2 = await processesModel(dir, { a: { pkg: a }, slow: { pkg: slow } }, 'v2.json');
+    // A terminal's Ctrl-C goes to the foreground process group: the deployer and whatever shares it.
+    const deployer = spawn(path.join(repoRoot, 'bin', 'dydisnix-processes-switch'), [...stateArgs(dir), v2], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    let stderr = '';
+    deployer.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    for (let i = 0; i < 200 && !stderr.includes('Activating service slow'); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(stderr).toContain('Activating service slow');
+    process.kill(-deployer.pid!, 'SIGINT');
+    const code = await new Promise<number | null>((resolve) => deployer.once('close', (c) => resolve(c)));
+    expect(code, stderr).toBe(1);
+    expect(stderr).toContain('Received SIGINT');
+    expect(stderr).not.toMatch(/Activation of service slow failed/);
+    expect(activationOrder(stderr)).toEqual(['Activating slow', 'Deactivating slow']);
+    expect(stderr).toMatch(/rolled back/);
+    expect(await fs.readFile(path.join(dir, 'state', 'test', 'manifest.json'), 'utf8')).toBe(before);
+    expect(alive((await pidOf(dir, 'a'))!)).toBe(true);
+    const strays = processesUnder(dir).filter((pid) => {
+      try {
+        return /DYSNOMIA_PID_FILE=[^\0]*\/slow\.pid/.test(readFileSync(`/proc/${pid}/environ`, 'utf8'));
+      } catch {
+        return false;
+      }
+    });
+    expect(strays.filter(alive)).toEqual([]);
+  });
+
   it('recovers after the deployer is killed with SIGKILL mid-transition', async () => {
     const dir = await workDir();
     const [a, b] = await Promise.all([component(dir, 'a'), component(dir, 'b')]);

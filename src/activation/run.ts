@@ -113,7 +113,12 @@ async function withServiceEnvironmentFile<T>(request: ActivationRequest, invocat
  */
 const DRAIN_AFTER_EXIT_MS = 200;
 
-/** Run a module, capturing its stdout and stderr. */
+/**
+ * Run a module, capturing its stdout and stderr. The module runs in a process group of its own: a
+ * Ctrl-C on the terminal (SIGINT to the caller's whole group) reaches only the caller, which decides
+ * (the deployment lets running jobs finish and then rolls back) instead of interrupting modules
+ * half-way. The timeout still stops it.
+ */
 export async function runActivation(request: ActivationRequest): Promise<ActivationResult> {
   const invocation = buildInvocation(request);
   const { execa } = await import('execa');
@@ -123,6 +128,7 @@ export async function runActivation(request: ActivationRequest): Promise<Activat
       env,
       extendEnv: false,
       reject: false,
+      detached: true,
       stdin: 'ignore',
       stripFinalNewline: false,
       ...(request.cwd ? { cwd: request.cwd } : {}),
