@@ -16,6 +16,19 @@ describe('writeFileAtomic', () => {
     expect(await fs.readdir(dir)).toEqual(['ids.nix']);
   });
 
+  it('writes through a symlink, keeping the link', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dydisnix-atomic-'));
+    await fs.mkdir(path.join(dir, 'repo'));
+    const real = path.join(dir, 'repo', 'ids.nix');
+    await fs.writeFile(real, 'old\n');
+    const link = path.join(dir, 'ids.nix');
+    await fs.symlink(real, link);
+    await writeFileAtomic(link, 'new\n');
+    expect((await fs.lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await fs.readFile(real, 'utf8')).toBe('new\n');
+    expect((await fs.readdir(path.join(dir, 'repo'))).sort()).toEqual(['ids.nix']);
+  });
+
   it('a failed write leaves the old file byte-identical', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dydisnix-atomic-'));
     const file = path.join(dir, 'ids.nix');

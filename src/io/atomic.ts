@@ -7,16 +7,19 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 export async function writeFileAtomic(file: string, content: string | Uint8Array, mode?: number): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // A symlink (e.g. ids.nix linked into a configuration repository) stays a link: the file it
+  // points to is replaced, not the link by a detached copy.
+  const destination = await fs.realpath(file).catch(() => file);
+  const dir = path.dirname(path.resolve(destination));
+  const tmp = path.join(dir, `.${path.basename(destination)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await fs.writeFile(tmp, content, mode === undefined ? {} : { mode });
     // Keep the permissions of a file we replace.
     if (mode === undefined) {
-      const previous = await fs.stat(file).catch(() => undefined);
+      const previous = await fs.stat(destination).catch(() => undefined);
       if (previous) await fs.chmod(tmp, previous.mode & 0o7777);
     }
-    await fs.rename(tmp, file);
+    await fs.rename(tmp, destination);
   } catch (error) {
     await fs.rm(tmp, { force: true });
     // Name the file the user asked for, not our temp file beside it.
