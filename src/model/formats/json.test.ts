@@ -10,6 +10,10 @@ describe('JSON input', () => {
     expect(findDuplicateKey('{"a\\"b": 1, "a\\"b": 2}')).toEqual({ key: 'a"b', path: [] });
   });
 
+  it('ignores a byte order mark', () => {
+    expect(parseJsonDocument('\uFEFF{"a": {"name": "a"}}', 's.json', 'services')).toEqual({ a: { name: 'a' } });
+  });
+
   it('reports duplicates and syntax errors as model errors', () => {
     expect(() => parseJsonDocument('{"web": {}, "web": {}}', 's.json', 'services')).toThrow('s.json: services: duplicate name "web"');
     expect(() => parseJsonDocument('{"web": ', 's.json', 'services')).toThrow(/s\.json: invalid JSON/);

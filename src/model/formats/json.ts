@@ -6,6 +6,9 @@ import { ModelError } from '../../errors.js';
 import { modelPath as joinPath } from '../path.js';
 
 export function parseJsonDocument(text: string, file: string, root: string): unknown {
+  // A UTF-8 byte order mark (some editors write one) is not JSON, but RFC 8259 lets parsers ignore it;
+  // detection by content already does.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let value: unknown;
   try {
     value = JSON.parse(text);
