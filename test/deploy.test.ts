@@ -8,6 +8,7 @@ import { promises as fs, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { currentHolder } from '../src/deploy/lock.js';
 import { fixture, repoRoot, runBin, tempDir } from './helpers.js';
 
 const dirs: string[] = [];
@@ -319,6 +320,25 @@ describe('dydisnix-env and dydisnix-self-adapt on the demo system', () => {
     const undeploy = await runBin('dydisnix-env', ['--undeploy', '--state-dir', path.join(dir, 'state'), '-p', 'demo'], { env });
     expect(undeploy.code, undeploy.stderr).toBe(0);
     expect(activationOrder(undeploy.stderr)[0]).toBe('Deactivating proxy');
+  });
+
+  it('a run that finds the profile locked fails before planning: the IDs file is not touched', async () => {
+    const dir = await workDir();
+    const profile = path.join(dir, 'state', 'demo');
+    await fs.mkdir(profile, { recursive: true });
+    // The lock of a live deployment (this test process).
+    await fs.writeFile(path.join(profile, 'lock'), JSON.stringify(currentHolder('dydisnix-env (profile demo)')));
+    const sys = (f: string) => fixture('webapp-system', f);
+    const ids = path.join(dir, 'ids.json');
+    const args = ['-s', sys('services.js'), '--geninfra', sys('geninfra.sh'), '-a', sys('augment.json'), '-q', sys('qos.json'), '--id-resources', sys('idresources.json'), '--ids', ids, '--state-dir', path.join(dir, 'state'), '-p', 'demo'];
+    for (const command of ['dydisnix-env', 'dydisnix-self-adapt']) {
+      const result = await runBin(command, [...args, ...(command === 'dydisnix-self-adapt' ? ['--max-rounds', '1', '--interval', '0'] : [])], { env: { DYDISNIX_DEMO_RUNTIME: path.join(dir, 'run') } });
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toContain(`locked by another deployment: pid ${process.pid}`);
+      expect(result.stderr).not.toContain('Updating the ID assignments');
+      await expect(fs.access(ids)).rejects.toThrow();
+    }
+    expect(JSON.parse(await fs.readFile(path.join(profile, 'lock'), 'utf8')).pid).toBe(process.pid);
   });
 
   it('self-adapt redeploys when the infrastructure changes (--max-rounds 2)', async () => {

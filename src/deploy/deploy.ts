@@ -3,7 +3,7 @@
  * `lock`), run the transition with a journal, commit the manifest only after success, unlock.
  */
 import { ActivationError, PlanningError } from '../errors.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, type Lock } from './lock.js';
 import { emptyManifest, manifestUnits, type Manifest, type Unit } from './manifest.js';
 import {
   JournalWriter,
@@ -52,6 +52,11 @@ export interface DeployOptions {
   timeoutMs?: number;
   /** Wall time of each job, for the benchmark. */
   timings?: Map<string, number>;
+  /**
+   * The profile's lock, already acquired by the caller (dydisnix-env takes it before planning, so that
+   * a run that loses the race changes nothing, not even the IDs file). The caller releases it.
+   */
+  heldLock?: Lock;
 }
 
 export interface DeployResult {
@@ -158,7 +163,7 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
     return { status: 'dry-run', generation: current?.generation ?? 0, plan, seconds: (performance.now() - started) / 1000 };
   }
 
-  const lock = await acquireLock(dir, options.command ?? 'dydisnix');
+  const lock = options.heldLock ?? (await acquireLock(dir, options.command ?? 'dydisnix'));
   let aborted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (aborted) return;
@@ -260,6 +265,6 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await lock.release();
+    if (!options.heldLock) await lock.release();
   }
 }

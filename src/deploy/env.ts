@@ -197,10 +197,28 @@ export async function runEnv(options: EnvOptions, deployOptions: DeployOptions):
   }
   if (!options.services) throw new UsageError('A services model must be specified! (-s FILE)');
   if (!options.qos) throw new UsageError('A quality of service model must be specified! (-q FILE)');
-  return withWorkDir(async (workDir) => {
-    const { file } = await resolveInfrastructure(options, workDir, log);
-    const manifest = await planManifest(options, file, deployOptions, log);
-    coordinator(log)('Deploying the system...');
-    return deploy({ kind: 'switch', manifest }, deployOptions);
-  });
+  return withWorkDir(async (workDir) =>
+    withProfileLock(deployOptions, async (locked) => {
+      const { file } = await resolveInfrastructure(options, workDir, log);
+      const manifest = await planManifest(options, file, deployOptions, log);
+      coordinator(log)('Deploying the system...');
+      return deploy({ kind: 'switch', manifest }, locked);
+    }),
+  );
+}
+
+/**
+ * Run `body` holding the profile's lock (not in a dry run, which changes nothing): planning reads the
+ * previous distribution and rewrites the IDs file, so a second run must fail before it, not after.
+ */
+export async function withProfileLock<T>(deployOptions: DeployOptions, body: (options: DeployOptions) => Promise<T>): Promise<T> {
+  if (deployOptions.dryRun || deployOptions.heldLock) return body(deployOptions);
+  const { acquireLock } = await import('./lock.js');
+  const { profileDir } = await import('./state.js');
+  const lock = await acquireLock(profileDir(deployOptions.stateDir, deployOptions.profile), deployOptions.command ?? 'dydisnix');
+  try {
+    return await body({ ...deployOptions, heldLock: lock });
+  } finally {
+    await lock.release();
+  }
 }

@@ -43,9 +43,11 @@ export async function selfAdapt(options: SelfAdaptOptions, deployOptions: Deploy
           return;
         }
         say(`A change in the infrastructure has been detected! (sha256 ${hash.slice(0, 12)})`);
-        const manifest = await env.planManifest(options, file, deployOptions, log);
-        say('Deploying the system...');
-        await deploy({ kind: 'switch', manifest }, deployOptions);
+        await env.withProfileLock(deployOptions, async (locked) => {
+          const manifest = await env.planManifest(options, file, locked, log);
+          say('Deploying the system...');
+          await deploy({ kind: 'switch', manifest }, locked);
+        });
         summary.deployments++;
         lastHash = hash;
       });
