@@ -78,6 +78,24 @@ describe('dydisnix-xml converts every fixture form', () => {
     expect(bad.stderr).toMatch(/^dydisnix-xml: --extra-params: syntax error/);
   });
 
+  it('resolves copies of target objects in JS distributions through the target property', async () => {
+    const infrastructure = {
+      t1: { properties: { hostname: 'h' }, containers: { process: {} } },
+      t2: { properties: { hostname: 'h' } },
+      t3: { properties: { hostname: 'other' }, targetProperty: 'hostname' },
+    };
+    const dir = await writeTree({
+      'i.json': JSON.stringify(infrastructure),
+      'd.mjs': 'export default ({ infrastructure: i }) => ({ web: [{ ...i.t2 }, { ...i.t3 }], db: { targets: [{ target: { ...i.t1 }, container: "c" }] } });',
+      'bad.mjs': 'export default () => ({ web: [{ properties: { hostname: "nowhere" } }] });',
+    });
+    const out = JSON.parse(await convert(['-i', path.join(dir, 'i.json'), '-d'], path.join(dir, 'd.mjs')));
+    expect(out).toEqual({ web: ['t2', 't3'], db: [{ target: 't1', container: 'c' }] });
+    const bad = await runBin('dydisnix-xml', ['-i', path.join(dir, 'i.json'), '-d', path.join(dir, 'bad.mjs')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(`dydisnix-xml: ${path.join(dir, 'bad.mjs')}: distribution.web[0]: a target matches no machine of the infrastructure model (hostname = "nowhere")\n`);
+  });
+
   it('detects the form by content when the file has no known extension', async () => {
     const dir = await writeTree({
       'a': await fs.readFile(example('idresources.xml'), 'utf8'),

@@ -9,6 +9,8 @@ import { ModelError } from '../errors.js';
 import { readText } from '../io/input.js';
 import { formatFromContent, formatFromExtension, type InputFormat } from './formats/detect.js';
 import type { DocsConfig, Distribution, IdResources, Ids, Infrastructure, ModelKind, Services } from './types.js';
+import { canonicalJson } from './formats/json-write.js';
+import { modelPath } from './path.js';
 import { isAttrs, sortedKeys } from './value.js';
 
 import type { LoadOptions } from './load-options.js';
@@ -91,7 +93,7 @@ export async function loadRaw(kind: ModelKind, file: string, options: RawOptions
       // JS models may write `dependsOn: { db: services.db }` like Nix, and return target objects
       // in distributions; the other readers give names already.
       if (kind === 'services') return normaliseServiceReferences(model);
-      if (kind === 'distribution') return resolveTargetObjects(model, options.jsInfrastructure ?? {});
+      if (kind === 'distribution') return resolveTargetObjects(model, options.jsInfrastructure ?? {}, file);
       return model;
     }
   }
@@ -207,19 +209,49 @@ function referenceName(ref: unknown, param: string): unknown {
   return typeof ref === 'string' ? ref : param;
 }
 
-/** Map target objects (identical to entries of the infrastructure given to a JS function) to names. */
-function resolveTargetObjects(raw: unknown, infrastructure: Record<string, unknown>): unknown {
+/**
+ * Map target objects to names: entries of the infrastructure given to a JS function by identity;
+ * other target objects (a copy, `{ ...infrastructure.t1 }`) through the target property, as a Nix
+ * distribution's targets are (`targetProperty`, else DISNIX_TARGET_PROPERTY, else hostname).
+ */
+function resolveTargetObjects(raw: unknown, infrastructure: Record<string, unknown>, file: string): unknown {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   const names = new Map<unknown, string>(Object.entries(infrastructure).map(([name, target]) => [target, name]));
-  const resolveItem = (item: unknown): unknown => {
-    if (names.has(item)) return names.get(item);
-    if (item && typeof item === 'object' && names.has((item as { target?: unknown }).target)) {
-      return { ...(item as object), target: names.get((item as { target: unknown }).target) };
+  const defaultProperty = process.env.DISNIX_TARGET_PROPERTY || 'hostname';
+  const propertyOf = (target: Record<string, unknown>): string => (typeof target.targetProperty === 'string' ? target.targetProperty : defaultProperty);
+  const identifierOf = (target: Record<string, unknown>): string | undefined => {
+    const value = isAttrs(target.properties) ? (target.properties as Record<string, unknown>)[propertyOf(target)] : undefined;
+    return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  };
+  let byIdentifier: Map<string, string[]> | undefined;
+  const resolveTarget = (value: unknown, where: () => string): unknown => {
+    if (names.has(value)) return names.get(value);
+    if (!isAttrs(value) || !('properties' in value)) return value;
+    const identifier = identifierOf(value);
+    if (!byIdentifier) {
+      byIdentifier = new Map();
+      for (const name of sortedKeys(infrastructure)) {
+        const id = isAttrs(infrastructure[name]) ? identifierOf(infrastructure[name] as Record<string, unknown>) : undefined;
+        if (id !== undefined) byIdentifier.set(id, [...(byIdentifier.get(id) ?? []), name]);
+      }
     }
-    return item;
+    const candidates = identifier === undefined ? undefined : byIdentifier.get(identifier);
+    if (!candidates) {
+      const shown = identifier === undefined ? '<missing>' : JSON.stringify(identifier);
+      throw new ModelError(file, where(), `a target matches no machine of the infrastructure model (${propertyOf(value)} = ${shown})`);
+    }
+    if (candidates.length === 1) return candidates[0];
+    const text = canonicalJson(value);
+    return candidates.find((name) => canonicalJson(infrastructure[name]) === text) ?? candidates[0];
   };
   const out: Record<string, unknown> = {};
   for (const [service, targets] of Object.entries(raw as Record<string, unknown>)) {
+    const resolveItem = (item: unknown, index: number): unknown => {
+      const where = () => modelPath('distribution', [service, index]);
+      const resolved = resolveTarget(item, where);
+      if (resolved !== item || !isAttrs(item) || !('target' in item)) return resolved;
+      return { ...item, target: resolveTarget(item.target, () => modelPath('distribution', [service, index, 'target'])) };
+    };
     if (Array.isArray(targets)) out[service] = targets.map(resolveItem);
     else if (targets && typeof targets === 'object' && Array.isArray((targets as { targets?: unknown }).targets)) {
       out[service] = { targets: ((targets as { targets: unknown[] }).targets).map(resolveItem) };
