@@ -96,6 +96,14 @@ describe('dydisnix-xml converts every fixture form', () => {
     expect(bad.stderr).toBe(`dydisnix-xml: ${path.join(dir, 'bad.mjs')}: distribution.web[0]: a target matches no machine of the infrastructure model (hostname = "nowhere")\n`);
   });
 
+  it('reads JS service references in every form the Nix reader accepts', async () => {
+    const dir = await writeTree({
+      's.mjs': 'const db = { name: "db" }; export default { db, web: { name: "web", dependsOn: [db], connectsTo: "db", activatesAfter: { x: db } } };',
+    });
+    const out = JSON.parse(await convert(['-s'], path.join(dir, 's.mjs')));
+    expect(out.web).toEqual({ name: 'web', dependsOn: ['db'], connectsTo: ['db'], activatesAfter: ['db'] });
+  });
+
   it('detects the form by content when the file has no known extension', async () => {
     const dir = await writeTree({
       'a': await fs.readFile(example('idresources.xml'), 'utf8'),

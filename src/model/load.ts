@@ -190,9 +190,13 @@ function normaliseServiceReferences(raw: unknown): unknown {
 
 const REFERENCE_LISTS = ['dependsOn', 'connectsTo', 'activatesAfter'] as const;
 
+/** Like nix/models.nix: an attrset param -> service, a list of services or names, or a single name. */
 function needsReferenceNormalisation(service: unknown): boolean {
   if (!isAttrs(service)) return false;
-  return REFERENCE_LISTS.some((list) => isAttrs((service as Record<string, unknown>)[list]));
+  return REFERENCE_LISTS.some((list) => {
+    const refs = (service as Record<string, unknown>)[list];
+    return isAttrs(refs) || typeof refs === 'string' || (Array.isArray(refs) && refs.some((ref) => isAttrs(ref)));
+  });
 }
 
 function withReferenceNames(service: Record<string, unknown>): Record<string, unknown> {
@@ -200,6 +204,8 @@ function withReferenceNames(service: Record<string, unknown>): Record<string, un
   for (const list of REFERENCE_LISTS) {
     const refs = copy[list];
     if (isAttrs(refs)) copy[list] = sortedKeys(refs).map((param) => referenceName((refs as Record<string, unknown>)[param], param));
+    else if (typeof refs === 'string') copy[list] = [refs];
+    else if (Array.isArray(refs)) copy[list] = refs.map((ref) => (isAttrs(ref) && typeof ref.name === 'string' ? ref.name : ref));
   }
   return copy;
 }
