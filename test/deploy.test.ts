@@ -341,6 +341,35 @@ describe('dydisnix-env and dydisnix-self-adapt on the demo system', () => {
     expect(JSON.parse(await fs.readFile(path.join(profile, 'lock'), 'utf8')).pid).toBe(process.pid);
   });
 
+  it('demo.sh: when dydisnix-env is killed mid-deployment, the cleanup trap still stops what it started', async () => {
+    const dir = await workDir();
+    const base = await freePortRange(5);
+    const idresources = path.join(dir, 'idresources.json');
+    await fs.writeFile(idresources, JSON.stringify({ ports: { min: base, max: base + 4, scope: 'global', step: 1 }, uids: { min: 2000, max: 2100, scope: 'global', step: 1 }, gids: { min: 3000, max: 3100, scope: 'global', step: 1 } }));
+    const demo = spawn('sh', [fixture('webapp-system', 'demo.sh')], {
+      cwd: repoRoot,
+      env: { ...process.env, TMPDIR: dir, DYDISNIX_DEMO_IDRESOURCES: idresources },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    demo.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    demo.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    for (let i = 0; i < 600 && !output.includes('Activating service'); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(output).toContain('Activating service');
+    // kill -9 of the deployer alone (not its group): its modules finish, their daemons keep running.
+    const deployer = processesUnder(dir).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('bin/dydisnix-env'));
+    expect(deployer).toBeDefined();
+    process.kill(deployer!, 'SIGKILL');
+    const code = await new Promise<number | null>((resolve) => demo.once('close', (c) => resolve(c)));
+    expect(code, output).not.toBe(0);
+    expect(output).toContain('Recovering from an interrupted deployment');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const webapps = processesUnder(dir).filter(alive).filter((pid) => /components\/(webapp|proxy)\//.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8')));
+    expect(webapps, output).toEqual([]);
+    expect(readdirSync(dir).filter((name) => name.startsWith('dydisnix-demo.'))).toEqual([]);
+  });
+
   it('self-adapt redeploys when the infrastructure changes (--max-rounds 2)', async () => {
     const dir = await workDir();
     const base = await freePortRange(5);
