@@ -154,6 +154,7 @@ describe('dydisnix-xml rejects bad input with exit 2, the file and the model pat
     ['malformed XML', ['-s', 's.xml'], { 's.xml': '<services><service name="a"></services>' }, /s\.xml/],
     ['Nix syntax error', ['-s', 's.nix'], { 's.nix': '{ a = ; }' }, /s\.nix/],
     ['missing file', ['-s', 'nope.json'], {}, /nope\.json: cannot read: no such file/],
+    ['two output forms', ['--ids', 'ids.json', '--output-json', '--output-nix'], { 'ids.json': '{}' }, /--output-json and --output-nix exclude each other/],
     ['a function where a plain model is expected', ['--ids', 'ids.nix'], { 'ids.nix': '{ distribution }: { }' }, /ids\.nix: the ids model must be an attribute set, not a function of distribution/],
   ];
   for (const [name, args, files, pattern] of cases) {

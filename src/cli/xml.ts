@@ -51,6 +51,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
 async function convert(options: XmlOptions): Promise<string> {
   const load = await import('../model/load.js');
   const write = await import('../model/write.js');
+  if (options.outputJson && options.outputNix) throw new UsageError('--output-json and --output-nix exclude each other: choose one');
   const format = options.outputJson ? 'json' : options.outputNix ? 'nix' : 'xml';
   const loadOptions: LoadOptions = loadOptionsOf(options);
   // The original's dispatch order.
