@@ -202,6 +202,31 @@ describe('process module: activate and deactivate', () => {
     expect(await exists(path.join(s.stateDir, 'activated', 'process', 'comp'))).toBe(false);
   });
 
+  it('a deactivate that overlaps a slow activate waits for it and stops the daemon it started', async () => {
+    // A deployer killed mid-activation leaves its module running; the recovery's deactivate must not
+    // run past it and leave the daemon that appears a moment later.
+    const s = await setup();
+    await writeExecutable(path.join(s.component, 'bin', 'daemon'), `#!/bin/sh\nsleep 1\nexec ${DAEMON} "$@"\n`);
+    const activating = dysnomia(s, 'activate', { timeout: '10' });
+    const deadline = Date.now() + 5000;
+    // Wait for the starter's `sleep 1`: the module holds the component lock by then.
+    const starterSleeping = () => markedProcesses(marker).some((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep';
+      } catch {
+        return false;
+      }
+    });
+    while (!starterSleeping() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(starterSleeping()).toBe(true);
+    const down = await dysnomia(s, 'deactivate');
+    const up = await activating;
+    expect(up.code, up.stderr).toBe(0);
+    expect(down.code, down.stderr).toBe(0);
+    expect(markedProcesses(marker)).toEqual([]);
+    expect(await exists(s.pidFile)).toBe(false);
+  });
+
   it('a module interrupted (INT/TERM) while activating stops what it started and fails', async () => {
     // The starter writes the PID of a daemon in its own session, then keeps running: the signal arrives
     // while the module waits, with the daemon already out of the starter's session.
@@ -211,9 +236,12 @@ describe('process module: activate and deactivate', () => {
         path.join(s.component, 'bin', 'daemon'),
         `#!/bin/sh\nsetsid sleep 1000 </dev/null >/dev/null 2>&1 &\necho $! > "$DYSNOMIA_PID_FILE"\nsleep 5\n`,
       );
+      // In its own process group, signalled as a group like Ctrl-C does: bash defers (and for SIGINT
+      // may drop) a signal sent to it alone while a foreground command of its own runs.
       const child = spawn(path.join(OUR_MODULES_DIR, 'process'), ['activate', s.component, 'process'], {
         env: { ...process.env, ...s.env, timeout: '10' },
         stdio: ['ignore', 'ignore', 'pipe'],
+        detached: true,
       });
       extraPids.push(child.pid!);
       let stderr = '';
@@ -223,7 +251,7 @@ describe('process module: activate and deactivate', () => {
       while (!(await exists(s.pidFile)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(await exists(s.pidFile)).toBe(true);
       expect(markedProcesses(marker).length).toBeGreaterThan(0);
-      child.kill(signal);
+      process.kill(-child.pid!, signal);
       const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
       expect(stderr).toContain(`interrupted by ${signal}`);
       expect(code).toBe(signal === 'SIGINT' ? 130 : 143);

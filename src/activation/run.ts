@@ -40,6 +40,8 @@ export interface ActivationRequest {
   /** Sets DYSNOMIA_STATEDIR for the module. */
   stateDir?: string;
   cwd?: string;
+  /** Called with the module's PID once it runs (the deployer journals running modules). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface ActivationResult {
@@ -134,6 +136,7 @@ export async function runActivation(request: ActivationRequest): Promise<Activat
       ...(request.cwd ? { cwd: request.cwd } : {}),
       ...(request.timeoutMs !== undefined ? { timeout: request.timeoutMs, forceKillAfterDelay: 2000 } : {}),
     });
+    if (subprocess.pid !== undefined) request.onSpawn?.(subprocess.pid);
     subprocess.once('exit', () => {
       setTimeout(() => {
         subprocess.stdout?.destroy();

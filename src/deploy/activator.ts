@@ -17,6 +17,8 @@ export interface DysnomiaActivatorOptions {
   timeoutMs?: number;
   /** Module output (stderr/stdout of successful runs) goes here, prefixed by the target. */
   log?: (line: string) => void;
+  /** Told when a module process starts and ends, so that a killed deployer's modules can be found. */
+  onModule?: (pid: number, running: boolean) => void;
 }
 
 export function dysnomiaStateDir(profileDir: string, target: string): string {
@@ -37,7 +39,14 @@ export function dysnomiaActivator(options: DysnomiaActivatorOptions): Activator 
         ...(options.modulesPath !== undefined ? { modulesPath: options.modulesPath } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       };
-      const result = await runActivation(request);
+      let pid: number | undefined;
+      const onSpawn = (spawned: number) => {
+        pid = spawned;
+        options.onModule?.(spawned, true);
+      };
+      const result = await runActivation({ ...request, onSpawn }).finally(() => {
+        if (pid !== undefined) options.onModule?.(pid, false);
+      });
       if (options.log) {
         for (const line of `${result.stdout}${result.stderr}`.split('\n')) {
           if (line.trim() !== '') options.log(`[target: ${unit.target}]: ${unit.service}: ${line}`);

@@ -19,6 +19,7 @@ import {
   type Journal,
   type UnitState,
 } from './state.js';
+import { pollUntil, readStat } from '../activation/proc.js';
 import {
   describeFailure,
   executeTransition,
@@ -75,7 +76,7 @@ const limitFor = (manifests: Manifest[], maxConcurrent: number | undefined) => (
   return 1;
 };
 
-async function activatorFor(options: DeployOptions): Promise<Activator> {
+async function activatorFor(options: DeployOptions, onModule?: (pid: number, running: boolean) => void): Promise<Activator> {
   if (options.activator) return options.activator;
   const { dysnomiaActivator } = await import('./activator.js');
   return dysnomiaActivator({
@@ -83,7 +84,50 @@ async function activatorFor(options: DeployOptions): Promise<Activator> {
     ...(options.modulesPath !== undefined ? { modulesPath: options.modulesPath } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(onModule ? { onModule } : {}),
   });
+}
+
+/** How long recovery waits for the modules of a killed deployer before it kills them. */
+const ORPHAN_MODULE_WAIT_MS = 60_000;
+
+/**
+ * A deployer killed with SIGKILL leaves its modules running (they have their own process groups).
+ * Settling the state while one of them is still starting a daemon would leak that daemon, so wait for
+ * them to finish, and kill what is left after a while.
+ */
+async function waitForOrphanModules(modules: Record<string, number> | undefined, log: (line: string) => void, waitMs: number): Promise<void> {
+  const stillOurs = (pid: number, start: number) => {
+    const stat = readStat(pid);
+    return stat !== undefined && stat.startTime === start && stat.state !== 'Z' && stat.state !== 'X';
+  };
+  const running = Object.entries(modules ?? {})
+    .map(([pid, start]) => [Number(pid), start] as const)
+    .filter(([pid, start]) => stillOurs(pid, start));
+  if (running.length === 0) return;
+  log(`[coordinator]: Waiting for ${running.length} module process(es) of the interrupted deployment to finish...`);
+  const done = await pollUntil(() => running.every(([pid, start]) => !stillOurs(pid, start)), waitMs);
+  if (done) return;
+  for (const [pid, start] of running) {
+    if (!stillOurs(pid, start)) continue;
+    log(`[coordinator]: Killing module process ${pid} of the interrupted deployment (still running after ${waitMs / 1000} s)`);
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Gone in the meantime.
+    }
+  }
+  await pollUntil(() => running.every(([pid, start]) => !stillOurs(pid, start)), 5_000);
+}
+
+/** Journals the module processes of whichever transition (or recovery) is running. */
+class ModuleJournal {
+  writer: JournalWriter | undefined;
+  readonly onModule = (pid: number, running: boolean): void => {
+    const writer = this.writer;
+    if (!writer) return;
+    void writer.module(pid, running ? readStat(pid)?.startTime : undefined).catch(() => undefined);
+  };
 }
 
 /** The manifest a request leads to, from the current one. */
@@ -118,8 +162,10 @@ async function printPlan(plan: TransitionPlan, print: (line: string) => void): P
  * journal says which units were started or stopped; whatever is uncertain is settled by running the
  * (idempotent) operation again.
  */
-async function recover(journal: Journal, current: Manifest | null, activator: Activator, options: DeployOptions): Promise<void> {
+async function recover(journal: Journal, current: Manifest | null, activator: Activator, options: DeployOptions, modules: ModuleJournal): Promise<void> {
   const log = options.log ?? (() => {});
+  await waitForOrphanModules(journal.modules, log, options.timeoutMs ?? ORPHAN_MODULE_WAIT_MS);
+  delete journal.modules;
   const desired = current ? manifestUnits(current) : [];
   const desiredIds = new Set(desired.map(journalId));
   const stateOf = (id: string): UnitState => journal.state[id] ?? (desiredIds.has(id) ? 'active' : 'inactive');
@@ -132,6 +178,7 @@ async function recover(journal: Journal, current: Manifest | null, activator: Ac
       `(${deactivate.length} to deactivate, ${activate.length} to activate)`,
   );
   const writer = new JournalWriter(journalFile(options.stateDir, options.profile), journal);
+  modules.writer = writer;
   const result = await executeTransition(
     { deactivate, activate, unchanged: [] },
     {
@@ -174,11 +221,12 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
   process.on('SIGTERM', onSignal);
   try {
     if (lock.tookOverFrom) log(`[coordinator]: Took over the stale lock of pid ${lock.tookOverFrom.pid} (${lock.tookOverFrom.command}), which is no longer running`);
-    const activator = await activatorFor(options);
+    const modules = new ModuleJournal();
+    const activator = await activatorFor(options, modules.onModule);
     let current = await readCurrentManifest(options.stateDir, options.profile);
     const journal = await readJournal(options.stateDir, options.profile);
     if (journal) {
-      await recover(journal, current, activator, options);
+      await recover(journal, current, activator, options, modules);
       current = await readCurrentManifest(options.stateDir, options.profile);
     }
     if (request.kind === 'undeploy' && (!current || current.mappings.length === 0)) {
@@ -214,6 +262,7 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
       restore: from.map(journalId),
       state: {},
     });
+    modules.writer = writer;
     try {
       for (const unit of from) writer.journal.units[journalId(unit)] = unit;
       for (const unit of from) writer.journal.state[journalId(unit)] = 'active';

@@ -124,6 +124,12 @@ export interface Journal {
   /** Journal ids of the units the interrupted deployment started from: what recovery restores. */
   restore: string[];
   state: Record<string, UnitState>;
+  /**
+   * Module processes running for this transition: PID → start time (clock ticks since boot). Modules
+   * run in their own process groups, so they outlive a deployer killed with SIGKILL; recovery waits
+   * for them before it settles anything.
+   */
+  modules?: Record<string, number>;
 }
 
 export const journalId = (unit: Unit) => `${unit.key}#${unit.fingerprint.slice(0, 16)}`;
@@ -178,6 +184,14 @@ export class JournalWriter {
       })();
     }
     return this.pending;
+  }
+
+  /** Record a module process starting (with its start time) or ending. */
+  module(pid: number, startTime: number | undefined): Promise<void> {
+    const modules = (this.journal.modules ??= {});
+    if (startTime === undefined) delete modules[pid];
+    else modules[pid] = startTime;
+    return this.flush();
   }
 
   async remove(): Promise<void> {
