@@ -215,12 +215,8 @@ export async function executeTransition(plan: TransitionPlan, options: Transitio
 
   // Phase 1: deactivate the obsolete units.
   const phase1 = await runPhase(plan.deactivate, 'deactivate', options);
-  // An interruption counts as a failure even when the jobs that were running when it came finished the phase.
-  const phase1Failed = phase1.failed.length > 0 || (options.aborted?.() ?? false);
-  if (phase1Failed) {
-    failures.push(...phase1.failed, ...(phase1.failed.length === 0 ? interrupted() : []));
-    if (options.noRollback) return { status: 'FAILED', failures, activated: [], deactivated: phase1.done, inconsistent: [] };
-    log(`[coordinator]: Deactivation failed; reactivating the ${phase1.done.length} obsolete service(s) already deactivated...`);
+  // The last step of every rollback: bring back what phase 1 deactivated.
+  const reactivateObsolete = async (): Promise<TransitionResult> => {
     const back = await runPhase(phase1.done, 'activate', rollbackOptions);
     failures.push(...back.failed);
     return {
@@ -230,6 +226,14 @@ export async function executeTransition(plan: TransitionPlan, options: Transitio
       deactivated: [],
       inconsistent: back.failed.map((f) => f.unit),
     };
+  };
+  // An interruption counts as a failure even when the jobs that were running when it came finished the phase.
+  const phase1Failed = phase1.failed.length > 0 || (options.aborted?.() ?? false);
+  if (phase1Failed) {
+    failures.push(...phase1.failed, ...(phase1.failed.length === 0 ? interrupted() : []));
+    if (options.noRollback) return { status: 'FAILED', failures, activated: [], deactivated: phase1.done, inconsistent: [] };
+    log(`[coordinator]: Deactivation failed; reactivating the ${phase1.done.length} obsolete service(s) already deactivated...`);
+    return reactivateObsolete();
   }
 
   // Phase 2: activate the new units.
@@ -252,15 +256,7 @@ export async function executeTransition(plan: TransitionPlan, options: Transitio
     };
   }
   log(`[coordinator]: Reactivating the ${phase1.done.length} obsolete service(s)...`);
-  const back = await runPhase(phase1.done, 'activate', rollbackOptions);
-  failures.push(...back.failed);
-  return {
-    status: back.failed.length > 0 ? 'OBSOLETE_MAPPINGS_ROLLBACK_FAILED' : 'FAILED',
-    failures,
-    activated: [],
-    deactivated: [],
-    inconsistent: back.failed.map((f) => f.unit),
-  };
+  return reactivateObsolete();
 }
 
 export function firstLine(text: string): string {
