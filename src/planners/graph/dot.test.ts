@@ -66,3 +66,17 @@ describe('DOT of the problem graphs', () => {
     acceptedByDot(coloured);
   });
 });
+
+describe('DOT of big problem graphs', () => {
+  it('prints 3,000 services × 20 candidate targets (past ts-graphviz’s default 100k AST node limit)', async () => {
+    const deps: Record<string, string[]> = {};
+    const lists: Record<string, string[]> = {};
+    const targets = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    for (let i = 0; i < 3000; i++) {
+      deps[`s${i}`] = i > 0 ? [`s${i - 1}`] : [];
+      lists[`s${i}`] = targets;
+    }
+    const text = await multiwaycutDot(multiwaycutGraph({ services: servicesOf(deps), distribution: distributionOf(lists) }));
+    expect(text.split(' -- ').length - 1).toBe(3000 * 20 + 2999);
+  }, 120_000);
+});

@@ -4,7 +4,7 @@
  */
 import type { Attributes } from 'graphology-types';
 import type { MultiUndirectedGraph } from 'graphology';
-import type { NodeModel } from 'ts-graphviz';
+import type { NodeModel, RootGraphModel } from 'ts-graphviz';
 import { compareNames } from '../../model/value.js';
 import type { AppHostGraph } from './instance.js';
 import type { ColourGraph } from './graphcol.js';
@@ -28,9 +28,18 @@ function sortedEdges<N extends Attributes, E extends Attributes, G extends Attri
   return edges.sort((a, b) => compareNames(a.from, b.from) || compareNames(a.to, b.to) || a.order - b.order);
 }
 
+/**
+ * Print a model. ts-graphviz refuses graphs of more than 100k AST nodes by default, which a problem
+ * graph of a few thousand services with many candidates passes easily, so the limit is lifted.
+ */
+async function print(dot: RootGraphModel): Promise<string> {
+  const { toDot } = await import('ts-graphviz');
+  return `${toDot(dot, { convert: { maxASTNodes: 0 } })}\n`;
+}
+
 /** multiwaycut: app nodes, host nodes, then edges labelled `1` (dependency) or `n&#178;` (candidate). */
 export async function multiwaycutDot(graph: AppHostGraph): Promise<string> {
-  const { Graph, toDot } = await import('ts-graphviz');
+  const { Graph } = await import('ts-graphviz');
   const dot = new Graph();
   const keys = graph.nodes();
   const apps = keys.filter((key) => graph.getNodeAttribute(key, 'kind') === 'app').sort(compareNames);
@@ -42,12 +51,12 @@ export async function multiwaycutDot(graph: AppHostGraph): Promise<string> {
     // The original writes the label as the weight too; Graphviz reads a non-numeric weight as the default.
     dot.edge([nodes.get(edge.from)!, nodes.get(edge.to)!], { label: weight, weight: weight as unknown as number });
   }
-  return `${toDot(dot)}\n`;
+  return print(dot);
 }
 
 /** graphcol: record nodes, uncoloured ones first, coloured ones labelled `<f0> s|<f1> colourIndex`. */
 export async function graphcolDot(graph: ColourGraph): Promise<string> {
-  const { Graph, toDot } = await import('ts-graphviz');
+  const { Graph } = await import('ts-graphviz');
   const dot = new Graph();
   dot.attributes.node.set('shape', 'Mrecord');
   const names = graph.nodes().sort(compareNames);
@@ -62,5 +71,5 @@ export async function graphcolDot(graph: ColourGraph): Promise<string> {
     if (colour !== undefined) nodes.set(name, dot.node(name, { label: `<f0> ${name}|<f1> ${colour}` }));
   }
   for (const edge of sortedEdges(graph)) dot.edge([nodes.get(edge.from)!, nodes.get(edge.to)!]);
-  return `${toDot(dot)}\n`;
+  return print(dot);
 }
