@@ -1,0 +1,58 @@
+import { execa } from 'execa';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const script = path.resolve(__dirname, 'testnet.sh');
+const canRun = process.getuid?.() === 0;
+
+describe.skipIf(!canRun)('test/net/testnet.sh', () => {
+  let dir: string;
+  const ssh = (target: string, ...command: string[]) => execa('ssh', ['-F', path.join(dir, 'ssh_config'), target, '--', ...command], { reject: false });
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'dydisnix-testnet-'));
+    await execa(script, ['up', '2', dir]);
+  }, 60_000);
+  afterAll(async () => {
+    if (dir) {
+      await execa(script, ['down', dir], { reject: false });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reaches every target over ssh, each with its own loopback-only namespace and root folder', async () => {
+    const t1 = await ssh('t1', 'printenv', 'DYDISNIX_TARGET_ROOT');
+    const t2 = await ssh('t2', 'printenv', 'DYDISNIX_TARGET_ROOT');
+    expect(t1.exitCode).toBe(0);
+    expect(t2.exitCode).toBe(0);
+    expect(t1.stdout).toBe(path.join(dir, 't1', 'root'));
+    expect(t2.stdout).toBe(path.join(dir, 't2', 'root'));
+    const links = await ssh('t1', 'ip', '-o', 'link');
+    expect(links.stdout.trim().split('\n')).toHaveLength(1); // lo only
+  }, 60_000);
+
+  it('refuses a changed host key', async () => {
+    const file = path.join(dir, 'known_hosts');
+    const pinned = readFileSync(file, 'utf8');
+    const t2Key = pinned.split('\n').find((l) => l.startsWith('t2 '))!.split(' ').slice(1).join(' ');
+    writeFileSync(file, pinned.replace(/^t1 .*$/m, `t1 ${t2Key}`));
+    try {
+      const result = await ssh('t1', 'true');
+      expect(result.exitCode).toBe(255);
+      expect(result.stderr).toMatch(/HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
+    } finally {
+      writeFileSync(file, pinned);
+    }
+  }, 60_000);
+
+  it('kill stops every process of one target; down removes every namespace', async () => {
+    await execa(script, ['kill', dir, 't2']);
+    expect((await ssh('t2', 'true')).exitCode).toBe(255);
+    expect((await ssh('t1', 'true')).exitCode).toBe(0);
+    const namespaces = readFileSync(path.join(dir, 'namespaces'), 'utf8').trim().split('\n');
+    await execa(script, ['down', dir]);
+    const { stdout } = await execa('ip', ['netns', 'list']);
+    for (const ns of namespaces) expect(stdout).not.toContain(ns);
+  }, 60_000);
+});
