@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { remoteCommand } from '../../src/remote/quote.js';
 
 const script = path.resolve(__dirname, 'testnet.sh');
 const canRun = process.getuid?.() === 0;
@@ -30,6 +31,12 @@ describe.skipIf(!canRun)('test/net/testnet.sh', () => {
     expect(t2.stdout).toBe(path.join(dir, 't2', 'root'));
     const links = await ssh('t1', 'ip', '-o', 'link');
     expect(links.stdout.trim().split('\n')).toHaveLength(1); // lo only
+  }, 60_000);
+
+  it('an argument array quoted by remoteCommand arrives over ssh word for word', async () => {
+    const words = ['', "it's", '$(id)', '`id`', 'a b', '*', '\\', 'x;y|z&', 'a\nb'];
+    const result = await execa('ssh', ['-F', path.join(dir, 'ssh_config'), 't1', '--', remoteCommand(['printf', '%s\\0', ...words])], { stripFinalNewline: false });
+    expect(result.stdout.split('\0').slice(0, -1)).toEqual(words);
   }, 60_000);
 
   it('refuses a changed host key', async () => {
