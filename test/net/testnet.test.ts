@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remoteCommand } from '../../src/remote/quote.js';
+import { SshConnections, parseAddress } from '../../src/remote/ssh.js';
+import { existsSync, readdirSync } from 'node:fs';
 
 const script = path.resolve(__dirname, 'testnet.sh');
 const canRun = process.getuid?.() === 0;
@@ -37,6 +39,26 @@ describe.skipIf(!canRun)('test/net/testnet.sh', () => {
     const words = ['', "it's", '$(id)', '`id`', 'a b', '*', '\\', 'x;y|z&', 'a\nb'];
     const result = await execa('ssh', ['-F', path.join(dir, 'ssh_config'), 't1', '--', remoteCommand(['printf', '%s\\0', ...words])], { stripFinalNewline: false });
     expect(result.stdout.split('\0').slice(0, -1)).toEqual(words);
+  }, 60_000);
+
+  it('SshConnections: one master per target, reused, closed with its control folder', async () => {
+    const ssh = new SshConnections({ extra: ['-F', path.join(dir, 'ssh_config')] });
+    let control = '';
+    try {
+      const a = await ssh.run({ name: 't1', host: 't1' }, ['true']);
+      const b = await ssh.run({ name: 't1', host: 't1' }, ['cat'], 'piped');
+      expect(a.exitCode).toBe(0);
+      expect(b.stdout).toBe('piped');
+      control = await ssh.controlDir();
+      expect(readdirSync(control)).toHaveLength(1); // one master socket, used by both commands
+    } finally {
+      await ssh.close();
+    }
+    expect(existsSync(control)).toBe(false);
+    const left = await execa('pgrep', ['-f', `ControlPath=${control}`], { reject: false });
+    expect(left.stdout).toBe('');
+    expect(parseAddress('h:2222', 'x')).toEqual({ host: 'h', port: 2222 });
+    expect(() => parseAddress('-oProxyCommand=x', 'x')).toThrow(/invalid address/);
   }, 60_000);
 
   it('refuses a changed host key', async () => {
