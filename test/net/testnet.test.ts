@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remoteCommand } from '../../src/remote/quote.js';
 import { SshConnections, parseAddress } from '../../src/remote/ssh.js';
 import { existsSync, readdirSync } from 'node:fs';
+import { installModules } from '../../src/remote/modules.js';
 
 const script = path.resolve(__dirname, 'testnet.sh');
 const canRun = process.getuid?.() === 0;
@@ -59,6 +60,23 @@ describe.skipIf(!canRun)('test/net/testnet.sh', () => {
     expect(left.stdout).toBe('');
     expect(parseAddress('h:2222', 'x')).toEqual({ host: 'h', port: 2222 });
     expect(() => parseAddress('-oProxyCommand=x', 'x')).toThrow(/invalid address/);
+  }, 60_000);
+
+  it('installModules: our modules reach the target once, under their content hash', async () => {
+    const ssh = new SshConnections({ extra: ['-F', path.join(dir, 'ssh_config')] });
+    try {
+      const root = path.join(dir, 't1', 'root');
+      const first = await installModules(ssh, { name: 't1', host: 't1' }, root);
+      const second = await installModules(ssh, { name: 't1', host: 't1' }, root);
+      expect(first.installed).toBe(true);
+      expect(second).toEqual({ dir: first.dir, installed: false });
+      const run = await ssh.run({ name: 't1', host: 't1' }, [`${first.dir}/echo`, 'lock', '/x', 'c']);
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain('Echo module: Lock service: /x');
+      expect(readdirSync(path.join(root, 'modules'))).toEqual([path.basename(first.dir)]);
+    } finally {
+      await ssh.close();
+    }
   }, 60_000);
 
   it('refuses a changed host key', async () => {
