@@ -4,6 +4,9 @@
  */
 import path from 'node:path';
 import { generateModels, writeModels } from './generate.js';
+import { parseXmlDocument } from '../src/model/formats/xml-read.js';
+import { servicesToXml } from '../src/model/formats/xml-write.js';
+import type { Services } from '../src/model/types.js';
 import { binPath, medianSeconds, repoRoot, timeCommand, type Benchmark, type BenchResult } from './harness.js';
 
 const SIZES = [10_000, 100_000];
@@ -29,7 +32,22 @@ async function convertRows(workDir: string, services: number): Promise<BenchResu
   return rows;
 }
 
+/** In-process parse of a 20k-service XML document (moved here from a timing assertion in xml.test.ts). */
+async function xmlParse20k(): Promise<BenchResult> {
+  const many: Services = {};
+  for (let i = 0; i < 20_000; i++) {
+    many[`svc${i}`] = { name: `svc${i}`, type: 'process', pkg: `components/svc${i}`, dependsOn: i > 0 ? [`svc${i - 1}`] : [], connectsTo: [], activatesAfter: [], properties: { requireMem: i, group: 'g' } };
+  }
+  const xml = servicesToXml(many);
+  const start = performance.now();
+  const raw = parseXmlDocument('services', xml, 'f.xml') as Record<string, unknown>;
+  const seconds = (performance.now() - start) / 1000;
+  if (Object.keys(raw).length !== 20_000) throw new Error('xml parse 20k: wrong service count');
+  return { seconds, target: '< 2 s', note: '20k services, parseXmlDocument in-process' };
+}
+
 export const benchmarks: Benchmark[] = [
+  { area: 'model', name: 'xml parse 20k', run: () => xmlParse20k() },
   ...SIZES.map((n) => ({ area: 'model', name: `dydisnix-xml ${n / 1000}k services`, run: (dir: string) => convertRows(dir, n) })),
   {
     area: 'model',

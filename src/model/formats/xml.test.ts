@@ -557,15 +557,14 @@ describe('round trips', () => {
     expect(docsConfigFromRaw(parseXmlDocument('docs', docsConfigToXml(fullDocs), 'f.xml'), 'f.xml')).toEqual(fullDocs);
   });
 
-  it('parses a large services document quickly', () => {
+  // Its speed is measured by `npm run bench` (bench/model.ts, "xml parse 20k"), not asserted here.
+  it('parses a large services document', () => {
     const many: Services = {};
     for (let i = 0; i < 20_000; i++) {
       many[`svc${i}`] = { name: `svc${i}`, type: 'process', pkg: `components/svc${i}`, dependsOn: i > 0 ? [`svc${i - 1}`] : [], connectsTo: [], activatesAfter: [], properties: { requireMem: i, group: 'g' } };
     }
     const xml = servicesToXml(many);
-    const start = performance.now();
     const raw = parseXmlDocument('services', xml, 'f.xml') as Record<string, unknown>;
     expect(Object.keys(raw)).toHaveLength(20_000);
-    expect(performance.now() - start).toBeLessThan(2000);
   });
 });
