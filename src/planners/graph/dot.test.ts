@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { contrastRatio, hostColour } from '../../util/palette.js';
 import { describe, expect, it } from 'vitest';
 import { graphcolDot, multiwaycutDot } from './dot.js';
 import { graphcolGraph, solveGraphcol } from './graphcol.js';
@@ -79,4 +82,27 @@ describe('DOT of big problem graphs', () => {
     const text = await multiwaycutDot(multiwaycutGraph({ services: servicesOf(deps), distribution: distributionOf(lists) }));
     expect(text.split(' -- ').length - 1).toBe(3000 * 20 + 2999);
   }, 120_000);
+});
+
+describe('resolved multiwaycut picture', () => {
+  it('fills services with their host colour, draws cut edges red and counts them as the planner does', async () => {
+    const deps = { a: ['b'], b: ['c'], c: [], d: ['a', 'c'] };
+    const graph = multiwaycutGraph({ services: servicesOf(deps), distribution: distributionOf({ a: ['t1'], b: ['t1', 't2'], c: ['t2'], d: ['t3'] }) });
+    const { assignment, stats } = solveMultiwaycut(graph);
+    const text = await multiwaycutDot(resolvedGraph(graph, assignment));
+    const count = /links across machines: (\d+) of (\d+)/.exec(text);
+    expect(count?.[1]).toBe(String(stats.links));
+    expect(count?.[2]).toBe('4');
+    expect(stats.links).toBeGreaterThan(0);
+    expect(text.match(/\n\s+color = "#C00000"/g)).toHaveLength(stats.links);
+    for (const [, fill, font] of text.matchAll(/fillcolor = "(#[0-9A-F]{6})";\n\s*fontcolor = "(#[0-9A-F]{6})"/g)) {
+      expect(contrastRatio(fill!, font!)).toBeGreaterThanOrEqual(4.5);
+    }
+    expect(text).toContain(`"app:d" [\n    label = "app:d";\n    style = "filled";\n    fillcolor = "${hostColour('host:t3')}"`);
+    const png = execFileSync('dot', ['-Tpng'], { input: text, stdio: ['pipe', 'pipe', 'pipe'] });
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    const dir = join(process.cwd(), 'test-artifacts');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'multiwaycut-resolved.png'), png);
+  });
 });

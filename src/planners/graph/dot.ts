@@ -4,8 +4,9 @@
  */
 import type { Attributes } from 'graphology-types';
 import type { MultiUndirectedGraph } from 'graphology';
-import type { NodeModel, RootGraphModel } from 'ts-graphviz';
+import type { EdgeAttributesObject, NodeAttributesObject, NodeModel, RootGraphModel } from 'ts-graphviz';
 import { compareNames } from '../../model/value.js';
+import { CANDIDATE_COLOUR, CUT_COLOUR, hostColour, textColourOn } from '../../util/palette.js';
 import type { AppHostGraph } from './instance.js';
 import type { ColourGraph } from './graphcol.js';
 
@@ -37,21 +38,59 @@ async function print(dot: RootGraphModel): Promise<string> {
   return `${toDot(dot, { convert: { maxASTNodes: 0 } })}\n`;
 }
 
-/** multiwaycut: app nodes, host nodes, then edges labelled `1` (dependency) or `n&#178;` (candidate). */
+/** The host of every app that has exactly one candidate edge left (all of them in a resolved graph). */
+function placedApps(graph: AppHostGraph): Map<string, string> {
+  const hosts = new Map<string, string[]>();
+  graph.forEachEdge((_key, attributes, source, target, sourceAttributes) => {
+    if (attributes.kind !== 'candidate') return;
+    const [app, host] = sourceAttributes.kind === 'app' ? [source, target] : [target, source];
+    hosts.set(app, [...(hosts.get(app) ?? []), host]);
+  });
+  const placed = new Map<string, string>();
+  for (const [app, list] of hosts) if (list.length === 1) placed.set(app, list[0]!);
+  return placed;
+}
+
+/**
+ * multiwaycut: app nodes, host nodes, then edges labelled `1` (dependency) or `n&#178;` (candidate).
+ * Hosts are boxes in their palette colour; a placed service is filled with its host's colour,
+ * candidate edges are light, and a dependency between services on different hosts (a cut edge) is
+ * bold red and counted in the graph label.
+ */
 export async function multiwaycutDot(graph: AppHostGraph): Promise<string> {
   const { Graph } = await import('ts-graphviz');
   const dot = new Graph();
   const keys = graph.nodes();
   const apps = keys.filter((key) => graph.getNodeAttribute(key, 'kind') === 'app').sort(compareNames);
   const hosts = keys.filter((key) => graph.getNodeAttribute(key, 'kind') === 'host').sort(compareNames);
+  const placed = placedApps(graph);
   const nodes = new Map<string, NodeModel>();
-  for (const key of [...apps, ...hosts]) nodes.set(key, dot.node(key, { label: key }));
-  for (const edge of sortedEdges(graph)) {
-    const weight = edge.attributes.kind === 'candidate' ? CANDIDATE_LABEL : '1';
-    // The original writes the label as the weight too; Graphviz reads a non-numeric weight as the default.
-    dot.edge([nodes.get(edge.from)!, nodes.get(edge.to)!], { label: weight, weight: weight as unknown as number });
+  const filled = (fill: string): NodeAttributesObject => ({ style: 'filled', fillcolor: fill as NodeAttributesObject['fillcolor'], fontcolor: textColourOn(fill) as NodeAttributesObject['fontcolor'] });
+  for (const key of apps) {
+    const host = placed.get(key);
+    nodes.set(key, dot.node(key, { label: key, ...(host ? filled(hostColour(host)) : {}) }));
   }
+  for (const key of hosts) nodes.set(key, dot.node(key, { label: key, shape: 'box' as const, penwidth: 2, ...filled(hostColour(key)) }));
+  let links = 0;
+  let cut = 0;
+  for (const edge of sortedEdges(graph)) {
+    const candidate = edge.attributes.kind === 'candidate';
+    const weight = candidate ? CANDIDATE_LABEL : '1';
+    const [from, to] = [placed.get(edge.from), placed.get(edge.to)];
+    const crosses = !candidate && from !== undefined && to !== undefined && from !== to;
+    if (!candidate) links++;
+    if (crosses) cut++;
+    const style: EdgeAttributesObject = candidate ? { color: CANDIDATE_COLOUR, fontcolor: '#555555' } : crosses ? { color: CUT_COLOUR, penwidth: 3, style: 'bold', fontcolor: CUT_COLOUR } : {};
+    // The original writes the label as the weight too; Graphviz reads a non-numeric weight as the default.
+    dot.edge([nodes.get(edge.from)!, nodes.get(edge.to)!], { label: weight, weight: weight as unknown as number, ...style });
+  }
+  if (placed.size === apps.length && apps.length > 0) dot.set('label', cutLabel(cut, links));
   return print(dot);
+}
+
+/** The graph label of a placed graph; tests read the count back from it. */
+export function cutLabel(cut: number, links: number): string {
+  return `links across machines: ${cut} of ${links}`;
 }
 
 /** graphcol: record nodes, uncoloured ones first, coloured ones labelled `<f0> s|<f1> colourIndex`. */
