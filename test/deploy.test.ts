@@ -181,6 +181,40 @@ describe('dydisnix-processes-switch with real processes', () => {
     expect(dry.stdout).toMatch(/Activate \(dependency order\): 0/);
   });
 
+  it('converges: a daemon killed by hand is restarted by the next run of the same model, the others are left alone', async () => {
+    const dir = await workDir();
+    const [a, b] = await Promise.all([component(dir, 'a'), component(dir, 'b')]);
+    const model = await processesModel(dir, { a: { pkg: a }, b: { pkg: b, dependencies: ['a'] } });
+    expect((await runBin('dydisnix-processes-switch', [...stateArgs(dir), model])).code).toBe(0);
+    const pidA = (await pidOf(dir, 'a'))!;
+    const pidB = (await pidOf(dir, 'b'))!;
+    process.kill(pidB, 'SIGKILL');
+    let gone = false;
+    for (let i = 0; i < 500 && !gone; i++) {
+      gone = !alive(pidB);
+      if (!gone) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(gone).toBe(true);
+
+    const again = await runBin('dydisnix-processes-switch', [...stateArgs(dir), model]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/b is not running \(process \d+ is not running\): restarting/);
+    expect(again.stderr).toMatch(/b was not running: restarted/);
+    expect(again.stderr).toMatch(/0 activated, 0 deactivated, 1 unchanged, 1 restarted/);
+    expect(activationOrder(again.stderr)).toEqual(['Activating b']);
+    const newB = (await pidOf(dir, 'b'))!;
+    expect(newB).not.toBe(pidB);
+    expect(alive(newB)).toBe(true);
+    expect(await pidOf(dir, 'a')).toBe(pidA);
+    expect((await manifest(dir)).generation).toBe(1);
+
+    // Everything runs now: a third run touches nothing.
+    const third = await runBin('dydisnix-processes-switch', [...stateArgs(dir), model]);
+    expect(third.code, third.stderr).toBe(0);
+    expect(activationOrder(third.stderr)).toEqual([]);
+    expect(third.stderr).not.toMatch(/restarted/);
+  });
+
   it('a second run fails fast naming the holder of the lock', async () => {
     const dir = await workDir();
     const slow = await component(dir, 'slow', { slow: 3 });

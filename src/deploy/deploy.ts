@@ -4,7 +4,7 @@
  */
 import { ActivationError, PlanningError } from '../errors.js';
 import { acquireLock, type Lock } from './lock.js';
-import { emptyManifest, manifestUnits, type Manifest, type Unit } from './manifest.js';
+import { compareMappings, emptyManifest, manifestUnits, type Manifest, type Unit } from './manifest.js';
 import {
   JournalWriter,
   commitNewGeneration,
@@ -20,6 +20,7 @@ import {
   type UnitState,
 } from './state.js';
 import { pollUntil, readStat } from '../activation/proc.js';
+import { deadUnits, localProbe, type LivenessProbe } from './liveness.js';
 import {
   describeFailure,
   executeTransition,
@@ -58,10 +59,17 @@ export interface DeployOptions {
    * a run that loses the race changes nothing, not even the IDs file). The caller releases it.
    */
   heldLock?: Lock;
+  /**
+   * Tells whether an unchanged unit still runs (docs/deploy.md, "Converge"). Default: the local
+   * process records when the Dysnomia activator is used; none with an injected activator.
+   */
+  probe?: LivenessProbe;
 }
 
 export interface DeployResult {
   status: 'deployed' | 'unchanged' | 'dry-run' | 'nothing-to-undeploy';
+  /** Unchanged units whose daemon was dead and that were activated again. */
+  restarted?: Unit[];
   generation: number;
   plan: TransitionPlan;
   seconds: number;
@@ -237,6 +245,15 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
     const from = current ? manifestUnits(current) : [];
     const to = manifestUnits(manifest);
     const plan = planTransition(from, to);
+    // Converge: an unchanged unit whose daemon died is activated again (the record is not trusted).
+    const probe = options.probe ?? (options.activator ? undefined : localProbe(dir));
+    const restarts = request.kind === 'undeploy' || !probe ? [] : await deadUnits(plan.unchanged, probe);
+    if (restarts.length > 0) {
+      const dead = new Set(restarts.map(({ unit }) => unit.key));
+      for (const { unit, why } of restarts) log(`[target: ${unit.target}]: ${unit.service} is not running (${why}): restarting`);
+      plan.unchanged = plan.unchanged.filter((unit) => !dead.has(unit.key));
+      plan.activate = [...plan.activate, ...restarts.map(({ unit }) => unit)].sort(compareMappings);
+    }
     for (const phase of [plan.deactivate, plan.activate]) await phaseLevels(phase, 'activate'); // rejects cycles before anything runs
     const limit = limitFor([manifest, ...(current ? [current] : [])], options.maxConcurrent);
 
@@ -294,7 +311,8 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
     }
 
     let generation: number;
-    const changed = plan.activate.length + plan.deactivate.length > 0;
+    // Restarting dead daemons does not change what is deployed: no new generation for that alone.
+    const changed = plan.activate.length - restarts.length + plan.deactivate.length > 0;
     if (rollbackTo !== undefined) {
       await switchToGeneration(options.stateDir, options.profile, manifest);
       generation = rollbackTo;
@@ -307,10 +325,11 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
     const seconds = (performance.now() - started) / 1000;
     const what = request.kind === 'undeploy' ? 'Undeployed' : rollbackTo !== undefined ? 'Rolled back to' : 'Deployed';
     log(
-      `[coordinator]: ${what} generation ${generation} of profile "${options.profile}": ${result.activated.length} activated, ` +
-        `${result.deactivated.length} deactivated, ${plan.unchanged.length} unchanged (${seconds.toFixed(2)} s)`,
+      `[coordinator]: ${what} generation ${generation} of profile "${options.profile}": ${result.activated.length - restarts.length} activated, ` +
+        `${result.deactivated.length} deactivated, ${plan.unchanged.length} unchanged${restarts.length > 0 ? `, ${restarts.length} restarted` : ''} (${seconds.toFixed(2)} s)`,
     );
-    return { status: changed ? 'deployed' : 'unchanged', generation, plan, seconds };
+    for (const { unit } of restarts) log(`[target: ${unit.target}]: ${unit.service} was not running: restarted`);
+    return { status: changed ? 'deployed' : 'unchanged', generation, plan, seconds, restarted: restarts.map(({ unit }) => unit) };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -1,0 +1,49 @@
+/**
+ * Whether a deployed unit is running (docs/deploy.md, "Converge"). Only process units have a daemon to
+ * check: the process module records the daemon it started (src/activation/state.ts), and the daemon
+ * counts as alive while that PID runs with the recorded start time (a reused PID is not ours).
+ *
+ * The probe is an interface so that a remote transport can answer it for a target on another machine;
+ * `localProbe` reads the records this machine's modules wrote under the profile.
+ */
+import { readStat } from '../activation/proc.js';
+import { componentName, containerName, readRecord } from '../activation/state.js';
+import { dysnomiaStateDir } from './activator.js';
+import type { Unit } from './manifest.js';
+
+export type Liveness =
+  | { state: 'running'; pid: number }
+  | { state: 'dead'; why: string }
+  /** Not a process unit, or nothing recorded that can be checked. */
+  | { state: 'unknown' };
+
+export interface LivenessProbe {
+  probe(unit: Unit): Promise<Liveness>;
+}
+
+const PROCESS_TYPES = new Set(['process']);
+
+export function localProbe(profileDir: string): LivenessProbe {
+  return {
+    async probe(unit) {
+      if (!PROCESS_TYPES.has(unit.type)) return { state: 'unknown' };
+      const record = await readRecord({
+        stateDir: dysnomiaStateDir(profileDir, unit.target),
+        component: componentName(unit.pkg),
+        container: containerName(unit.container, unit.type),
+      });
+      if (!record) return { state: 'dead', why: 'no process record' };
+      if (record.pid === undefined || record.startTime === undefined) return { state: 'dead', why: 'the daemon never wrote its PID file' };
+      const stat = readStat(record.pid);
+      if (!stat || stat.state === 'Z' || stat.state === 'X') return { state: 'dead', why: `process ${record.pid} is not running` };
+      if (stat.startTime !== record.startTime) return { state: 'dead', why: `process ${record.pid} is gone (its PID now belongs to another process)` };
+      return { state: 'running', pid: record.pid };
+    },
+  };
+}
+
+/** The unchanged units whose daemon is known to be dead: these are activated again. */
+export async function deadUnits(units: Unit[], probe: LivenessProbe): Promise<{ unit: Unit; why: string }[]> {
+  const results = await Promise.all(units.map(async (unit) => ({ unit, liveness: await probe.probe(unit) })));
+  return results.flatMap(({ unit, liveness }) => (liveness.state === 'dead' ? [{ unit, why: liveness.why }] : []));
+}
