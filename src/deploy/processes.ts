@@ -72,7 +72,7 @@ export async function loadProcesses(file: string, args: ProcessesArgs, showTrace
     raw = await evalNixExpression(NIX_ADAPTER, { argstrs: { argsJSON: JSON.stringify(args) }, args: { file: path.resolve(file) }, file, showTrace });
   } else if (lower.endsWith('.js') || lower.endsWith('.mjs')) {
     const { importJsModel } = await import('../model/formats/js.js');
-    raw = await importJsModel(file, { ...args });
+    raw = await importJsModel(file, { ...args }, 'processes');
   } else {
     const { readText } = await import('../io/input.js');
     const { parseJsonDocument } = await import('../model/formats/json.js');

@@ -89,7 +89,7 @@ export async function loadRaw(kind: ModelKind, file: string, options: RawOptions
     case 'js': {
       const { importJsModel } = await import('./formats/js.js');
       const args = options.jsArgs ? await options.jsArgs() : {};
-      const model = await withRealFile(source, (real) => importJsModel(real, args));
+      const model = await withRealFile(source, (real) => importJsModel(real, args, kind));
       // JS models may write `dependsOn: { db: services.db }` like Nix, and return target objects
       // in distributions; the other readers give names already.
       if (kind === 'services') return normaliseServiceReferences(model);

@@ -4,6 +4,7 @@
  */
 import { ModelError } from '../../errors.js';
 import { modelPath as joinPath } from '../path.js';
+import { checkPlain } from '../plain.js';
 
 export function parseJsonDocument(text: string, file: string, root: string): unknown {
   // A UTF-8 byte order mark (some editors write one) is not JSON, but RFC 8259 lets parsers ignore it;
@@ -16,8 +17,9 @@ export function parseJsonDocument(text: string, file: string, root: string): unk
     throw new ModelError(file, undefined, `invalid JSON: ${(error as Error).message}`);
   }
   // The exact scanner is slow on 100k-entry models; it only runs when the cheap count says a key
-  // may have been swallowed by JSON.parse.
-  const duplicate = keyTokensInText(text) === countKeys(value) ? undefined : findDuplicateKey(text);
+  // may have been swallowed by JSON.parse. The depth and `__proto__` check counts the keys it walks.
+  const keys = checkPlain(value, file, root);
+  const duplicate = keyTokensInText(text) === keys ? undefined : findDuplicateKey(text);
   if (duplicate) {
     throw new ModelError(file, joinPath(root, duplicate.path), `duplicate name "${duplicate.key}"`);
   }
@@ -39,19 +41,9 @@ export function keyTokensInText(text: string): number {
   return count;
 }
 
-/** Keys of every object in a parsed JSON value. */
+/** Keys of every object in a parsed JSON value (iterative: any depth). */
 export function countKeys(value: unknown): number {
-  if (Array.isArray(value)) {
-    let count = 0;
-    for (const item of value) count += countKeys(item);
-    return count;
-  }
-  if (value !== null && typeof value === 'object') {
-    let count = 0;
-    for (const key in value) count += 1 + countKeys((value as Record<string, unknown>)[key]);
-    return count;
-  }
-  return 0;
+  return checkPlain(value, undefined, '', Infinity);
 }
 
 interface Frame {

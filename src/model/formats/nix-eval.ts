@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelError, ToolError } from '../../errors.js';
 import type { ModelKind } from '../types.js';
+import { checkPlain } from '../plain.js';
 import { nixString } from './nix-write.js';
 
 export interface NixEvalOptions {
@@ -40,6 +41,8 @@ export interface NixExpressionOptions {
   file?: string;
   /** Relative paths in the expression resolve against this folder. */
   cwd?: string;
+  /** The root of model paths in errors about the value (default `value`). */
+  root?: string;
 }
 
 const MISSING_NIX = 'nix-instantiate not found: install Nix (Debian: apt-get install nix-bin) or use the JSON/XML form';
@@ -75,7 +78,7 @@ export async function evalNixModel(kind: ModelKind, file: string, options: NixEv
   if (options.evaluatePkg) args.push('--arg', 'evaluatePkg', 'true');
   return withInfrastructureArgs(options.infrastructureJSON, async (infraArgs) => {
     try {
-      return await runNix([path.join(nixDir(), 'load.nix'), ...args, ...infraArgs], options.showTrace);
+      return await runNix([path.join(nixDir(), 'load.nix'), ...args, ...infraArgs], options.showTrace, undefined, { file, root: kind });
     } catch (error) {
       if (!(error instanceof NixFailure)) throw error;
       // A location in «string» is the --arg expression, i.e. --extra-params, not the model file.
@@ -92,7 +95,7 @@ export async function evalNixExpression(expr: string, options: NixExpressionOpti
   for (const [name, value] of Object.entries(options.args ?? {})) args.push('--arg', name, value);
   for (const [name, value] of Object.entries(options.argstrs ?? {})) args.push('--argstr', name, value);
   try {
-    return await runNix(args, options.showTrace, options.cwd);
+    return await runNix(args, options.showTrace, options.cwd, { file: options.file, root: options.root ?? 'value' });
   } catch (error) {
     if (error instanceof NixFailure) throw new ModelError(options.file, undefined, error.detail);
     throw error;
@@ -144,17 +147,31 @@ function storeArgs(): string[] {
   return store === '' ? [] : ['--store', store];
 }
 
-function runNix(args: string[], showTrace = false, cwd?: string): Promise<unknown> {
+/** Where a value came from, for the errors of `checkPlain`. */
+interface Origin {
+  file: string | undefined;
+  root: string;
+}
+
+function runNix(args: string[], showTrace = false, cwd: string | undefined, origin: Origin): Promise<unknown> {
   const argv = ['--eval', '--strict', '--json', ...storeArgs(), '-I', `dydisnix=${nixDir()}`, ...(showTrace ? ['--show-trace'] : []), ...args];
   return new Promise((resolve, reject) => {
     // Large models give large outputs: lift the 1 MiB default.
     execFile('nix-instantiate', argv, { maxBuffer: 1 << 30, cwd, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) return reject(toFailure(error, stderr, showTrace));
+      let value: unknown;
       try {
-        resolve(stdout.includes(FLOAT_MARKER) ? JSON.parse(stdout, reviveFloat) : JSON.parse(stdout));
+        value = JSON.parse(stdout);
       } catch {
-        reject(new ToolError(`nix-instantiate printed no valid JSON: ${stdout.slice(0, 200)}`));
+        return reject(new ToolError(`nix-instantiate printed no valid JSON: ${stdout.slice(0, 200)}`));
       }
+      try {
+        // Depth first: a reviver recurses, so it only runs on values of bounded depth.
+        checkPlain(value, origin.file, origin.root);
+      } catch (error) {
+        return reject(error);
+      }
+      resolve(stdout.includes(FLOAT_MARKER) ? JSON.parse(stdout, reviveFloat) : value);
     });
   });
 }

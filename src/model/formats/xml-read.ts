@@ -11,6 +11,7 @@
 import { ModelError } from '../../errors.js';
 import { modelPath, type PathSegment } from '../path.js';
 import type { ModelKind } from '../types.js';
+import { checkPlain, MAX_DEPTH } from '../plain.js';
 import { isAttrs, type Attrs, type Value } from '../value.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -45,6 +46,12 @@ const BANG = 0x21;
 const QUESTION = 0x3f;
 const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+/**
+ * Element nesting a document may have: one element per model level plus the root and an entry's
+ * element. Deeper documents are refused while parsing (the readers below recurse); the model depth
+ * itself is checked with its path by `checkPlain` (docs/limits.md).
+ */
+const MAX_ELEMENT_DEPTH = MAX_DEPTH + 2;
 
 /** 1-based line of an offset; only computed when reporting an error. */
 function lineAt(src: string, offset: number): number {
@@ -194,6 +201,7 @@ class XmlParser {
   private startTag(lt: number): void {
     const parent = this.stack[this.stack.length - 1];
     if (!parent && this.root) this.fail('more than one root element', lt);
+    if (this.stack.length >= MAX_ELEMENT_DEPTH) this.fail(`elements nested more than ${MAX_ELEMENT_DEPTH} levels deep (the limit; see docs/limits.md)`, lt);
     const nameEnd = this.nameEnd(lt + 1, 'an element name');
     const name = this.src.slice(lt + 1, nameEnd);
     const element: XmlElement = { name, nameAttr: undefined, typeAttr: undefined, children: NO_CHILDREN, text: '' };
@@ -587,8 +595,13 @@ function readEntries(ctx: Context, text: string, tag: string, read: EntryReader)
 export function parseXmlDocument(kind: ModelKind, text: string, file: string): unknown {
   const ctx: Context = { file, root: kind };
   const entries = ENTRIES[kind];
-  if (entries) return readEntries(ctx, text, entries[0], entries[1]);
-  const root = parseXml(text, file);
-  checkRoot(ctx, root);
-  return kind === 'ids' ? readIds(ctx, root) : readDocs(ctx, root);
+  let value: unknown;
+  if (entries) value = readEntries(ctx, text, entries[0], entries[1]);
+  else {
+    const root = parseXml(text, file);
+    checkRoot(ctx, root);
+    value = kind === 'ids' ? readIds(ctx, root) : readDocs(ctx, root);
+  }
+  checkPlain(value, file, kind);
+  return value;
 }
