@@ -63,8 +63,10 @@ async function evaluate(source: string, kind: 'json' | 'js' | 'nix', shape: Reco
     try {
       raw = await fn({ infrastructure: shape });
     } catch (error) {
-      throw new ModelError(augmentFile, undefined, `the augmentation function failed: ${(error as Error).message}`);
+      throw new ModelError(augmentFile, undefined, `the augmentation function failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+    const { plainCopy } = await import('../model/plain.js');
+    raw = plainCopy(raw, augmentFile, 'infrastructure');
   } else {
     raw = await evalNixAugment(source, shape, options);
   }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ModelError } from '../errors.js';
+import { checkPlain } from '../model/plain.js';
 import type { Distribution, Infrastructure, Services } from '../model/types.js';
 import { compareNames, isAttrs, sortedKeys, type Attrs, type Value } from '../model/value.js';
 
@@ -260,6 +261,7 @@ export function parseManifest(text: string, file: string): Manifest {
   } catch (error) {
     throw new ModelError(file, undefined, `not valid JSON: ${(error as Error).message}`);
   }
+  checkPlain(value, file, 'manifest');
   const bad = (detail: string): never => {
     throw new ModelError(file, 'manifest', detail);
   };

@@ -12,6 +12,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { checkPlain, MAX_DEPTH } from '../model/plain.js';
 
 export type IdTables = Record<string, Record<string, number>>;
 type NixValue = number | string | { [key: string]: NixValue };
@@ -29,6 +30,7 @@ export function readIdsModelSync(file: string | URL): Record<string, unknown> | 
   if (!existsSync(filePath)) return undefined;
   const text = readFileSync(filePath, 'utf8');
   const value: unknown = filePath.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseNixAttrs(text, filePath);
+  checkPlain(value, filePath, 'ids');
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${filePath}: an IDs model must be an attrset`);
   return value as Record<string, unknown>;
 }
@@ -75,7 +77,10 @@ export function parseNixAttrs(text: string, file = '<input>'): Record<string, Ni
     if (token?.kind === 'punct' && token.text === '{') return attrs();
     throw syntax(file, text, token?.at ?? text.length, `expected an integer, a string or an attrset${LITERAL_ONLY}`);
   };
+  let depth = 0;
   const attrs = (): Record<string, NixValue> => {
+    // Recursive descent: bounded like every model reader (docs/limits.md).
+    if (++depth > MAX_DEPTH) throw syntax(file, text, peek()?.at ?? text.length, `attrsets nested more than ${MAX_DEPTH} levels deep (the limit)`);
     expect('{');
     const out: Record<string, NixValue> = {};
     while (!(peek()?.kind === 'punct' && peek()!.text === '}')) {
@@ -102,6 +107,7 @@ export function parseNixAttrs(text: string, file = '<input>'): Record<string, Ni
       define(target, last, assigned);
     }
     expect('}');
+    depth--;
     return out;
   };
   const result = attrs();

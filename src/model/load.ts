@@ -12,6 +12,7 @@ import type { DocsConfig, Distribution, IdResources, Ids, Infrastructure, ModelK
 import { canonicalJson } from './formats/json-write.js';
 import { modelPath } from './path.js';
 import { isAttrs, sortedKeys } from './value.js';
+import { checkPlain } from './plain.js';
 
 import type { LoadOptions } from './load-options.js';
 export type { LoadOptions } from './load-options.js';
@@ -171,6 +172,7 @@ export async function extraParamsAsJs(options: LoadOptions): Promise<Record<stri
     value = await evalNixExpression(expr, { file: '--extra-params' });
   }
   if (!isAttrs(value)) throw new ModelError('--extra-params', undefined, 'expected an attrset');
+  checkPlain(value, '--extra-params', 'extraParams');
   return value;
 }
 

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { DydisnixError, ModelError } from '../errors.js';
 import type { Distribution } from '../model/types.js';
+import { plainCopy } from '../model/plain.js';
 import { runFilterSync, type FilterContext, type FilterSpec, type ResolvedArgs } from '../planners/registry.js';
 import { distributionFromShape, distributionShape, infrastructureShape, servicesShape } from './shapes.js';
 
@@ -106,7 +107,8 @@ export async function runJsQos(file: string, filters: Record<string, JsFilter>, 
   } catch (error) {
     throw policyFailure(error, file, 'the QoS model');
   }
-  return distributionFromShape(result, file, 'result');
+  // Copied even when it is one of the models it was given: policy code may have changed those.
+  return distributionFromShape(plainCopy(result, file, 'result'), file, 'result');
 }
 
 /** A JS catalogue `({referenceFilters}) => ({ name: (args) => distribution })` as filter specs. */
@@ -142,7 +144,7 @@ export async function loadJsCatalogue(file: string, referenceFilters: Record<str
         } catch (error) {
           throw policyFailure(error, file, `filter ${name}`);
         }
-        return distributionFromShape(result, file, `${name}(…)`);
+        return distributionFromShape(plainCopy(result, file, `${name}(…)`), file, `${name}(…)`);
       },
     };
   }

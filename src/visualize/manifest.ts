@@ -54,6 +54,8 @@ export async function readManifest(file: string): Promise<DeploymentArchitecture
   } catch (error) {
     throw new ModelError(file, undefined, `not valid JSON: ${(error as Error).message}`);
   }
+  const { checkPlain } = await import('../model/plain.js');
+  checkPlain(raw, file, 'manifest');
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ModelError(file, 'manifest', 'expected an object');
   const record = raw as Record<string, unknown>;
   const { servicesFromRaw, infrastructureFromRaw } = await import('../model/schemas.js');
