@@ -19,6 +19,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ModelError, UsageError } from '../errors.js';
+import { refuseSpecialFile } from '../io/input.js';
 import type { DeployedMapping, DeploymentArchitecture } from './deployment.js';
 
 /** `--state-dir` default: `$XDG_STATE_HOME/dydisnix`, else `~/.local/state/dydisnix`. */
@@ -39,8 +40,10 @@ export function manifestPath(stateDir: string, profile: string): string {
 export async function readManifest(file: string): Promise<DeploymentArchitecture> {
   let text: string;
   try {
+    await refuseSpecialFile(file);
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
+    if (error instanceof ModelError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new UsageError(
         `no deployment state: ${file} does not exist (deploy first with dydisnix-env, choose the deployment with --state-dir/-p, or give -s, -i and -d)`,
