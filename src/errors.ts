@@ -52,6 +52,16 @@ export class ToolError extends DydisnixError {
   override name = 'ToolError';
 }
 
+/**
+ * Writing an output failed for a reason that is not the path the user gave (a full disk, an I/O
+ * error): the job cannot be done. Path problems (not writable, a file where a folder is wanted, …)
+ * are UsageErrors naming the path (see io/atomic.ts).
+ */
+export class OutputError extends DydisnixError {
+  readonly exitCode = 1 as const;
+  override name = 'OutputError';
+}
+
 export function exitCodeFor(error: unknown): 1 | 2 {
   if (error instanceof DydisnixError) return error.exitCode;
   return 1;

@@ -363,9 +363,9 @@ describe('dydisnix-id-assign: options and bad input', () => {
     expect(JSON.parse(without.stdout).ids.ports).toEqual({ webapp1: 5000, webapp2: 5001 });
   });
 
-  it('an unwritable output file exits 1 with the original message', async () => {
+  it('an unwritable output file is a usage error (exit 2) with the original message', async () => {
     const result = await runBin(BIN, ['-s', services, '--id-resources', resources, '--output-file', '/nonexistent-dir/ids.nix']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^dydisnix-id-assign: Cannot write to output file: \/nonexistent-dir\/ids\.nix: /);
     expect(result.stderr).not.toContain('internal error');
   });

@@ -1,5 +1,5 @@
 /** dydisnix-id-assign: unique numeric IDs (ports, UIDs, GIDs) from resource pools. */
-import { ToolError, UsageError } from '../errors.js';
+import { DydisnixError, OutputError, UsageError } from '../errors.js';
 import { emit } from '../io/atomic.js';
 import type { LoadOptions } from '../model/load.js';
 import { addModelInputOptions, addOutputFormatOptions, createProgram, outputFormatOf, runProgram } from './program.js';
@@ -107,8 +107,10 @@ async function run(options: IdAssignOptions): Promise<void> {
   try {
     await emit(text.endsWith('\n') ? text : `${text}\n`, options.outputFile);
   } catch (error) {
-    if (options.outputFile === undefined) throw error;
-    throw new ToolError(`Cannot write to output file: ${(error as Error).message.replace(/^cannot write /, '')}`);
+    if (options.outputFile === undefined || !(error instanceof DydisnixError)) throw error;
+    // The original's message; the status is the contract's (a path problem is a usage error).
+    const message = `Cannot write to output file: ${error.message.replace(/^cannot write /, '')}`;
+    throw error instanceof UsageError ? new UsageError(message) : new OutputError(message);
   }
 }
 

@@ -36,7 +36,7 @@ describe('writeFileAtomic', () => {
     // Writing into a directory that cannot hold the temp file fails before the rename.
     // The message names the file asked for, not the temp file beside it.
     const target = path.join(dir, 'missing-dir', 'x');
-    await expect(writeFileAtomic(target, 'y')).rejects.toThrow(`cannot write ${target}: ENOENT: no such file or directory`);
+    await expect(writeFileAtomic(target, 'y')).rejects.toThrow(`cannot write ${target}: a folder on the way does not exist`);
     // A content value that cannot be written fails too, and the original stays.
     await expect(writeFileAtomic(file, { bogus: true } as unknown as string)).rejects.toThrow();
     expect(await fs.readFile(file, 'utf8')).toBe('precious\n');

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ModelError, ToolError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { makeOutputDir, writeFileAtomic } from '../io/atomic.js';
 import type { DocsConfig, Services } from '../model/types.js';
 import { sortedKeys } from '../model/value.js';
 import { serviceGroup } from '../model/service-props.js';
@@ -58,7 +58,7 @@ export async function visualizeBatch(services: Services, options: BatchOptions):
   const index = indexServices(services);
   await inParallel(allGroups(services), 2, async (group) => {
     const dir = path.join(options.outputDir, group);
-    await fs.mkdir(dir, { recursive: true });
+    await makeOutputDir(dir);
     const dot = await serviceGraphDot(buildServiceGraph(services, group, { context: true, collapse: true }, index), { links: true });
     const dotFile = path.join(dir, 'diagram.dot');
     await writeFileAtomic(dotFile, dot);
@@ -82,7 +82,7 @@ export async function documentBatch(services: Services, docs: DocsConfig | undef
   const index = indexServices(services);
   for (const group of allGroups(services)) {
     const dir = path.join(options.outputDir, group);
-    await fs.mkdir(dir, { recursive: true });
+    await makeOutputDir(dir);
     const graph = buildServiceGraph(services, group, { context: false, collapse: true }, index);
     const html = documentPage(graph, docs, { ...(options.format !== undefined ? { imageFormat: options.format } : {}), asRoot: false });
     const file = path.join(dir, 'index.html');
