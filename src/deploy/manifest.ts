@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ModelError } from '../errors.js';
 import { checkPlain } from '../model/plain.js';
+import { checkSafeName } from '../model/validate.js';
 import type { Distribution, Infrastructure, Services } from '../model/types.js';
 import { compareNames, isAttrs, sortedKeys, type Attrs, type Value } from '../model/value.js';
 
@@ -219,7 +220,11 @@ export async function buildManifest(input: BuildManifestInput): Promise<Manifest
     };
     for (const mapping of targets) {
       if (!infrastructure[mapping.target]) throw new ModelError(undefined, `distribution.${name}`, `unknown target "${mapping.target}"`);
-      mappings.push({ service: name, target: mapping.target, container: mapping.container ?? service.type });
+      // The container names the module's record, flag and lock files (e.g. a `..` from a QoS policy).
+      const container = mapping.container ?? service.type;
+      const where = mapping.container === undefined ? `services.${name}.type` : `distribution.${name}[${targets.indexOf(mapping)}].container`;
+      checkSafeName(mapping.container === undefined ? input.servicesFile : undefined, 'distribution', container, where);
+      mappings.push({ service: name, target: mapping.target, container });
     }
   }
   // Ordering dependencies must be deployed too, or the order would silently not hold.

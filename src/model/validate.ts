@@ -7,14 +7,23 @@ import { modelPath } from './path.js';
 import type { Distribution, IdResources, Infrastructure, Services } from './types.js';
 import { sortedKeys } from './value.js';
 
-/** Names become file and directory names (state dirs, batch output), so they must be portable. */
+/**
+ * Names become file and directory names (state dirs, batch output, the process module's records):
+ * services, targets, containers, ID resources and profiles pass this one check (docs/limits.md).
+ */
 const SAFE_NAME = /^[A-Za-z0-9_@+][A-Za-z0-9._@+-]*$/;
 
-export function checkSafeName(file: string, root: string, name: string): void {
-  if (!SAFE_NAME.test(name) || name.length > 200 || name === '__proto__') {
+/** Whether `name` is safe as a file name: portable characters, not `.`/`..`, not `__proto__`. */
+export function isSafeName(name: string): boolean {
+  return SAFE_NAME.test(name) && name.length <= 200 && name !== '__proto__';
+}
+
+/** A ModelError at `root.name` (or at `at`, a model path) unless `name` is safe as a file name. */
+export function checkSafeName(file: string | undefined, root: string, name: string, at?: string): void {
+  if (!isSafeName(name)) {
     throw new ModelError(
       file,
-      modelPath(root, [name]),
+      at ?? modelPath(root, [name]),
       `name ${JSON.stringify(name)} is not safe as a file name (use letters, digits and . _ - + @, not starting with . or -)`,
     );
   }
@@ -80,7 +89,12 @@ export function findOrderingCycle(services: Services): string[] | undefined {
 }
 
 export function validateInfrastructure(infrastructure: Infrastructure, file: string): void {
-  for (const name of sortedKeys(infrastructure)) checkSafeName(file, 'infrastructure', name);
+  for (const name of sortedKeys(infrastructure)) {
+    checkSafeName(file, 'infrastructure', name);
+    for (const container of Object.keys(infrastructure[name]!.containers)) {
+      checkSafeName(file, 'infrastructure', container, modelPath('infrastructure', [name, 'containers', container]));
+    }
+  }
 }
 
 export interface DistributionContext {
@@ -106,6 +120,9 @@ export function validateDistribution(distribution: Distribution, file: string, c
     for (let index = 0; index < mappings.length; index++) {
       const mapping = mappings[index]!;
       const at = () => modelPath('distribution', [service, index]);
+      if (mapping.container !== undefined && !isSafeName(mapping.container)) {
+        checkSafeName(file, 'distribution', mapping.container, modelPath('distribution', [service, index, 'container']));
+      }
       const id = targetIds.get(mapping.target);
       if (context.infrastructure && id === undefined) throw new ModelError(file, at(), `unknown target ${JSON.stringify(mapping.target)}`);
       let duplicate: boolean;
@@ -127,6 +144,9 @@ export function validateIdResources(resources: IdResources, file: string): void 
   for (const name of sortedKeys(resources)) {
     checkSafeName(file, 'idresources', name);
     const resource = resources[name]!;
+    // A pool hands out ports, UIDs and GIDs: negative ones do not exist.
+    if (resource.min < 0) throw new ModelError(file, modelPath('idresources', [name, 'min']), `must not be negative, got ${resource.min}`);
+    if (resource.max < 0) throw new ModelError(file, modelPath('idresources', [name, 'max']), `must not be negative, got ${resource.max}`);
     if (resource.min > resource.max) {
       throw new ModelError(file, modelPath('idresources', [name]), `empty pool: min (${resource.min}) is greater than max (${resource.max})`);
     }

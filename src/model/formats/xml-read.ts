@@ -30,6 +30,8 @@ export interface XmlElement {
   children: XmlElement[];
   /** All character data directly inside, entities decoded; layout between child elements is dropped. */
   text: string;
+  /** Offset of the start tag in the (normalised) document, for the line of an error. */
+  at: number;
 }
 
 /**
@@ -204,7 +206,7 @@ class XmlParser {
     if (this.stack.length >= MAX_ELEMENT_DEPTH) this.fail(`elements nested more than ${MAX_ELEMENT_DEPTH} levels deep (the limit; see docs/limits.md)`, lt);
     const nameEnd = this.nameEnd(lt + 1, 'an element name');
     const name = this.src.slice(lt + 1, nameEnd);
-    const element: XmlElement = { name, nameAttr: undefined, typeAttr: undefined, children: NO_CHILDREN, text: '' };
+    const element: XmlElement = { name, nameAttr: undefined, typeAttr: undefined, children: NO_CHILDREN, text: '', at: lt };
     const selfClosing = this.attributes(element, nameEnd);
     if (!parent) this.root = element;
     else if (parent === this.root && this.onTopLevel) {
@@ -266,10 +268,14 @@ class XmlParser {
  * number. With `onTopLevel`, the root's children are handed over one by one instead of kept.
  */
 export function parseXml(text: string, file: string, onTopLevel?: TopLevelHandler): XmlElement {
-  let src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return new XmlParser(normaliseXml(text), file, onTopLevel).parse();
+}
+
+/** The text the parser reads (and `XmlElement.at` points into): no byte order mark, `\n` line ends. */
+function normaliseXml(text: string): string {
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   // XML end-of-line handling; keeps the line count, so error lines stay right.
-  if (src.includes('\r')) src = src.replace(/\r\n?/g, '\n');
-  return new XmlParser(src, file, onTopLevel).parse();
+  return src.includes('\r') ? src.replace(/\r\n?/g, '\n') : src;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,6 +287,23 @@ type Path = readonly PathSegment[];
 interface Context {
   file: string;
   root: ModelKind;
+  /** The document, for the line of an unknown element (offsets of `XmlElement.at`). */
+  text: string;
+}
+
+/**
+ * An element the model format does not have (a misspelt `<servce>`) is an error naming it and its
+ * line: ignoring it would silently read an empty or partial model.
+ */
+function checkKnown(ctx: Context, element: XmlElement, known: ReadonlySet<string>, path: Path): void {
+  if (known.has(element.name)) return;
+  const expected = [...known].map((name) => `<${name}>`).join(', ');
+  fail(ctx, path, `unknown element <${element.name}> at line ${lineAt(ctx.text, element.at)} (expected ${expected})`);
+}
+
+/** Checks every child of `parent` with checkKnown. */
+function checkChildren(ctx: Context, parent: XmlElement, known: ReadonlySet<string>, path: Path): void {
+  for (const child of parent.children) checkKnown(ctx, child, known, path);
 }
 
 /** Fails at path, or at path+key when a key is given. */
@@ -393,7 +416,10 @@ function readNamed<T>(ctx: Context, parent: XmlElement, tag: string, path: Path,
 
 const REFERENCE_LISTS = new Set(['dependsOn', 'connectsTo', 'activatesAfter']);
 
+const SERVICE_CHILDREN = new Set(['property']);
+
 function readService(ctx: Context, element: XmlElement, path: Path): Record<string, unknown> {
+  checkChildren(ctx, element, SERVICE_CHILDREN, path);
   const out: Record<string, unknown> = {};
   for (const property of namedChildren(ctx, element, 'property', path)) {
     const key = property.nameAttr!;
@@ -426,9 +452,12 @@ function referenceName(value: Value): string | undefined {
 
 // infrastructure ------------------------------------------------------------------------------
 
+const TARGET_CHILDREN = new Set(['properties', 'containers', 'system', 'clientInterface', 'targetProperty', 'numOfCores']);
+
 function readTarget(ctx: Context, element: XmlElement, path: Path): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const child of element.children) {
+    checkKnown(ctx, child, TARGET_CHILDREN, path);
     switch (child.name) {
       case 'properties':
         out.properties = readAttrs(ctx, child, [...path, 'properties']);
@@ -451,6 +480,9 @@ function readTarget(ctx: Context, element: XmlElement, path: Path): Record<strin
 }
 
 // distribution --------------------------------------------------------------------------------
+
+const SERVICE_MAPPINGS = new Set(['mapping', 'target']);
+const MAPPING_CHILDREN = new Set(['target', 'container']);
 
 /** `<mapping>` items (distribution.xsl), or `<target>` wrappers (the C tools' output, B12), or plain `<target>`s. */
 function readMappings(service: XmlElement): unknown[] {
@@ -476,9 +508,12 @@ function readMapping(mapping: XmlElement): unknown {
 
 // idresources ---------------------------------------------------------------------------------
 
+const RESOURCE_CHILDREN = new Set(['min', 'max', 'step', 'scope']);
+
 function readIdResource(ctx: Context, element: XmlElement, path: Path): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const child of element.children) {
+    checkKnown(ctx, child, RESOURCE_CHILDREN, path);
     switch (child.name) {
       case 'min':
       case 'max':
@@ -496,7 +531,11 @@ function readIdResource(ctx: Context, element: XmlElement, path: Path): Record<s
 
 // ids -----------------------------------------------------------------------------------------
 
+const IDS_CHILDREN = new Set(['ids', 'lastAssignments', 'lastAssignmentsPerTarget']);
+const DOCS_CHILDREN = new Set(['groups', 'fields', 'descriptions']);
+
 function readIds(ctx: Context, root: XmlElement): unknown {
+  checkChildren(ctx, root, IDS_CHILDREN, []);
   const out: Record<string, unknown> = {};
   const assignments = (element: XmlElement, path: Path): Record<string, number> =>
     readNamed(ctx, element, 'assignment', path, (assignment, at) => parseInteger(ctx, assignment.text, at));
@@ -519,6 +558,7 @@ function readIds(ctx: Context, root: XmlElement): unknown {
 // docs ----------------------------------------------------------------------------------------
 
 function readDocs(ctx: Context, root: XmlElement): unknown {
+  checkChildren(ctx, root, DOCS_CHILDREN, []);
   const out: Record<string, unknown> = {};
   for (const child of root.children) {
     switch (child.name) {
@@ -572,16 +612,21 @@ type EntryReader = (ctx: Context, entry: XmlElement, path: Path) => unknown;
 const ENTRIES: Partial<Record<ModelKind, [string, EntryReader]>> = {
   services: ['service', readService],
   infrastructure: ['target', readTarget],
-  distribution: ['service', (_ctx, service) => readMappings(service)],
+  distribution: ['service', (ctx, service, path) => {
+    checkChildren(ctx, service, SERVICE_MAPPINGS, path);
+    for (const child of service.children) if (child.name === 'mapping') checkChildren(ctx, child, MAPPING_CHILDREN, path);
+    return readMappings(service);
+  }],
   idresources: ['resource', readIdResource],
 };
 
 /** Reads entry by entry while parsing, so the whole tree of a large document is never alive at once. */
 function readEntries(ctx: Context, text: string, tag: string, read: EntryReader): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const known = new Set([tag]);
   const root = parseXml(text, ctx.file, (root, child) => {
     checkRoot(ctx, root);
-    if (child.name !== tag) return;
+    checkKnown(ctx, child, known, []);
     const name = child.nameAttr;
     if (name === undefined) fail(ctx, [], `<${tag}> without a name attribute`);
     if (Object.hasOwn(out, name)) fail(ctx, [name], `duplicate name "${name}"`);
@@ -593,7 +638,8 @@ function readEntries(ctx: Context, text: string, tag: string, read: EntryReader)
 
 /** The JSON shape of an XML model document of the given kind (not yet validated: zod does that). */
 export function parseXmlDocument(kind: ModelKind, text: string, file: string): unknown {
-  const ctx: Context = { file, root: kind };
+  text = normaliseXml(text);
+  const ctx: Context = { file, root: kind, text };
   const entries = ENTRIES[kind];
   let value: unknown;
   if (entries) value = readEntries(ctx, text, entries[0], entries[1]);
