@@ -14,13 +14,31 @@ import { parseWith, type Parsed } from './schemas-zod.js';
 import type { DocsConfig, Distribution, IdResources, Ids, Infrastructure, Mapping, Service, Services, Target } from './types.js';
 import { isAttrs, isGenericValue, type Attrs, type Value } from './value.js';
 
-/** Recursively drop nulls: the original has no representation for them. */
+/**
+ * Recursively drop nulls: the original has no representation for them. A value without any is
+ * returned as it is rather than copied (the raw document is dropped after conversion, and a 100k
+ * service model has ~1M such values: the copies were a good part of the conversion's GC).
+ */
 function cleanValue(value: unknown): Value | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value !== 'object') return value as Value;
+  if (!hasNull(value)) return value as Value;
   if (Array.isArray(value)) return value.map(cleanValue).filter((v): v is Value => v !== undefined);
-  if (typeof value === 'object') return cleanAttrs(value as Record<string, unknown>);
-  return value as Value;
+  return cleanAttrs(value as Record<string, unknown>);
+}
+
+function hasNull(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasNull(item)) return true;
+    return false;
+  }
+  for (const key in value) {
+    // A "__proto__" key is copied by cleanAttrs as before (an own property, never the prototype).
+    if (key === '__proto__' || hasNull((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
 
 function cleanAttrs(record: Record<string, unknown>): Attrs {
