@@ -55,6 +55,10 @@ const TOOLS: Tool[] = [
 ];
 
 async function writeXml(models: GeneratedModels, dir: string): Promise<Files> {
+  // Room for every service on its candidates (requireMem is 1..64), so that divide places them all.
+  const services = Object.keys(models.services).length;
+  const targets = Object.values(models.infrastructure);
+  for (const target of targets) target.properties.mem = Math.ceil((services * 64 * 2) / targets.length);
   const files = await writeModels(models, dir, 'xml');
   const globalIdResources = path.join(dir, 'idresources-global.xml');
   const global = Object.fromEntries(Object.entries(models.idResources).map(([name, pool]) => [name, { ...pool, scope: 'global' as const }]));
