@@ -3,8 +3,8 @@
  * discovers them, runs each (optionally filtered by name) and prints one table.
  */
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { packagePath } from '../src/package-root.js';
 
 export interface BenchResult {
   /** wall-clock seconds of the measured part */
@@ -23,7 +23,8 @@ export interface Benchmark {
   run: (workDir: string) => Promise<BenchResult | BenchResult[]>;
 }
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository (bench modules are bundled into dist/bench and dist/chunks: see package-root.ts). */
+export const repoRoot = packagePath();
 export const binPath = (command: string) => path.join(repoRoot, 'bin', command);
 
 export interface TimedRun {

@@ -5,15 +5,11 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.js';
 import { ActivationError } from '../errors.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** Our modules: `<package>/libexec/dysnomia`, from src/activation (tests) or dist/src/activation. */
-export const OUR_MODULES_DIR = [path.resolve(here, '../../libexec/dysnomia'), path.resolve(here, '../../../libexec/dysnomia')].find((dir) =>
-  existsSync(dir),
-) ?? path.resolve(here, '../../../libexec/dysnomia');
+/** Our modules: `<package>/libexec/dysnomia`. */
+export const OUR_MODULES_DIR = packagePath('libexec', 'dysnomia');
 
 export function isExecutable(file: string): boolean {
   try {

@@ -3,7 +3,7 @@
  * and the single place where typed errors become exit codes (0 ok, 1 job failed, 2 usage/model error).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.js';
 import { Command, CommanderError, Option } from 'commander';
 import { DydisnixError, PlanningError, UsageError, exitCodeFor } from '../errors.js';
 import type { OutputFormat } from '../model/types.js';
@@ -18,7 +18,7 @@ export interface ProgramSpec {
 }
 
 export function packageVersion(): string {
-  const pkgFile = fileURLToPath(new URL('../../../package.json', import.meta.url));
+  const pkgFile = packagePath('package.json');
   return (JSON.parse(readFileSync(pkgFile, 'utf8')) as { version: string }).version;
 }
 

@@ -1,184 +1,44 @@
 /**
- * The edge between raw documents and typed models: zod schemas of the JSON shapes
- * (docs/ARCHITECTURE.md), and their conversion to the types of types.ts. Every reader funnels
- * through here, so every format gets the same strictness and the same messages.
+ * The edge between raw documents and typed models: the conversion of the JSON shapes
+ * (docs/ARCHITECTURE.md) to the types of types.ts. Every reader funnels through here, so every
+ * format gets the same strictness and the same messages.
+ *
+ * The zod schemas in schemas-zod.ts are the definition of what is accepted. The plain-structure
+ * checks here (isPlain*) accept only documents those schemas accept unchanged, so valid input never
+ * loads zod (start-up, docs/BENCHMARKS.md); anything they cannot vouch for goes through zod, which
+ * then either returns the parsed document or explains the rejection.
  */
-import { z } from 'zod';
 import { ModelError } from '../errors.js';
-import { modelPath, type PathSegment } from './path.js';
-import type { DocsConfig, Distribution, IdResources, Ids, Infrastructure, Mapping, ModelKind, Service, Services, Target } from './types.js';
-import { isAttrs, type Attrs, type Value } from './value.js';
-
-/** Any JSON-like value; nulls are accepted here and dropped on conversion (as the original drops them). */
-const genericValue = z.custom<unknown>(isGenericValue, {
-  error: 'expected a string, number, boolean, list or attrset',
-});
-
-function isGenericValue(value: unknown): boolean {
-  if (value === null) return true;
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object':
-      if (Array.isArray(value)) return value.every(isGenericValue);
-      if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false;
-      return Object.values(value as object).every(isGenericValue);
-    default:
-      return false;
-  }
-}
-
-const text = z.string().nullish();
-const nameList = z.array(z.string()).nullish();
-const attrsOf = <T extends z.ZodType>(schema: T) => z.record(z.string(), schema);
-
-const serviceSchema = z
-  .looseObject({
-    name: text,
-    type: text,
-    pkg: text,
-    dependsOn: nameList,
-    connectsTo: nameList,
-    activatesAfter: nameList,
-    group: text,
-    description: text,
-    stateful: z.boolean().nullish(),
-    deployState: z.boolean().nullish(),
-    providesContainer: text,
-    providesContainers: attrsOf(attrsOf(genericValue)).nullish(),
-    requiresUniqueIdsFor: z.array(z.string()).nullish(),
-  })
-  .catchall(genericValue);
-
-const targetSchema = z.strictObject({
-  properties: attrsOf(genericValue).nullish(),
-  containers: attrsOf(attrsOf(genericValue)).nullish(),
-  system: text,
-  numOfCores: z.number().int().min(1).nullish(),
-  clientInterface: text,
-  targetProperty: text,
-});
-
-const mappingSchema = z.union([z.string(), z.strictObject({ target: z.string(), container: text })], {
-  error: 'expected a target name or { "target": …, "container": … }',
-});
-const targetsSchema = z.union([z.array(mappingSchema), z.strictObject({ targets: z.array(mappingSchema) })], {
-  error: 'expected a list of targets or { "targets": [...] }',
-});
-
-// The original's defaults: a missing min or max means 0 (reference §2.7); min > max is still refused.
-const idResourceSchema = z.strictObject({
-  min: z.number().int().nullish(),
-  max: z.number().int().nullish(),
-  scope: z.enum(['global', 'machine', '']).nullish(),
-  step: z.number().int().min(0).nullish(),
-});
-
-const idsSchema = z.strictObject({
-  ids: attrsOf(attrsOf(z.number().int())).nullish(),
-  lastAssignments: attrsOf(z.number().int()).nullish(),
-  lastAssignmentsPerTarget: attrsOf(attrsOf(z.number().int())).nullish(),
-});
-
-const docsSchema = z.strictObject({
-  groups: attrsOf(z.string()).nullish(),
-  fields: z.array(z.string()).nullish(),
-  descriptions: attrsOf(z.string()).nullish(),
-});
-
-const SCHEMAS = {
-  services: attrsOf(serviceSchema),
-  infrastructure: attrsOf(targetSchema),
-  distribution: attrsOf(targetsSchema),
-  idresources: attrsOf(idResourceSchema),
-  ids: idsSchema,
-  docs: docsSchema,
-} as const;
-
-function parseWith<K extends ModelKind>(kind: K, raw: unknown, file: string): z.infer<(typeof SCHEMAS)[K]> {
-  const result = SCHEMAS[kind].safeParse(raw);
-  if (result.success) return result.data as z.infer<(typeof SCHEMAS)[K]>;
-  const issue = innermostIssue(result.error.issues[0]!);
-  throw new ModelError(file, modelPath(kind, issue.path as PathSegment[]), describeIssue(issue, raw));
-}
+import { modelPath } from './path.js';
+import { parseWith, type Parsed } from './schemas-zod.js';
+import type { DocsConfig, Distribution, IdResources, Ids, Infrastructure, Mapping, Service, Services, Target } from './types.js';
+import { isAttrs, isGenericValue, type Attrs, type Value } from './value.js';
 
 /**
- * A union (a distribution's targets, a mapping) reports only "expected A or B" at its own path. When
- * one alternative got further into the value than the others (a list whose item is wrong, an item
- * whose container is a number), that alternative's issue says what is wrong and where.
+ * Recursively drop nulls: the original has no representation for them. A value without any is
+ * returned as it is rather than copied (the raw document is dropped after conversion, and a 100k
+ * service model has ~1M such values: the copies were a good part of the conversion's GC).
  */
-function innermostIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
-  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
-  let best: z.core.$ZodIssue | undefined;
-  let tie = false;
-  for (const alternative of issue.errors) {
-    const first = alternative[0];
-    if (!first) continue;
-    if (!best || first.path.length > best.path.length) (best = first), (tie = false);
-    else if (first.path.length === best.path.length) tie = true;
-  }
-  if (!best || best.path.length === 0 || tie) return issue;
-  return innermostIssue({ ...best, path: [...issue.path, ...best.path] });
-}
-
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
-  const got = valueAt(raw, issue.path as PathSegment[]);
-  switch (issue.code) {
-    case 'invalid_type':
-      return got.found ? `expected ${article(issue.expected)}, got ${describeValue(got.value)}` : `missing required attribute (expected ${article(issue.expected)})`;
-    case 'unrecognized_keys':
-      return `unknown attribute${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-    case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(got.value)}`;
-    case 'too_small':
-      return `expected a value >= ${String(issue.minimum)}, got ${describeValue(got.value)}`;
-    default:
-      return got.found ? `${issue.message}, got ${describeValue(got.value)}` : issue.message;
-  }
-}
-
-function article(expected: string): string {
-  const names: Record<string, string> = {
-    string: 'a string',
-    number: 'a number',
-    int: 'an integer',
-    boolean: 'a boolean',
-    array: 'a list',
-    object: 'an attrset',
-    record: 'an attrset',
-  };
-  return names[expected] ?? expected;
-}
-
-function valueAt(raw: unknown, path: PathSegment[]): { found: boolean; value: unknown } {
-  let current = raw;
-  for (const segment of path) {
-    if (current === null || typeof current !== 'object' || !(segment in (current as object))) return { found: false, value: undefined };
-    current = (current as Record<string | number, unknown>)[segment];
-  }
-  return { found: true, value: current };
-}
-
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'number') return Number.isInteger(value) ? `integer ${value}` : `number ${value}`;
-  if (typeof value === 'object') return 'an attrset';
-  return `${typeof value} ${String(value)}`;
-}
-
-/** Recursively drop nulls: the original has no representation for them. */
 function cleanValue(value: unknown): Value | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value !== 'object') return value as Value;
+  if (!hasNull(value)) return value as Value;
   if (Array.isArray(value)) return value.map(cleanValue).filter((v): v is Value => v !== undefined);
-  if (typeof value === 'object') return cleanAttrs(value as Record<string, unknown>);
-  return value as Value;
+  return cleanAttrs(value as Record<string, unknown>);
+}
+
+function hasNull(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasNull(item)) return true;
+    return false;
+  }
+  for (const key in value) {
+    // A "__proto__" key is copied by cleanAttrs as before (an own property, never the prototype).
+    if (key === '__proto__' || hasNull((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
 
 function cleanAttrs(record: Record<string, unknown>): Attrs {
@@ -195,7 +55,7 @@ const SERVICE_FIELDS = new Set(['name', 'type', 'pkg', 'dependsOn', 'connectsTo'
 export function servicesFromRaw(raw: unknown, file: string): Services {
   // The zod schema is the definition; the fast check only lets models through that it would accept
   // unchanged, and zod then runs only to explain a failure (100k-service models, see BENCHMARKS).
-  const parsed = (isPlainServices(raw) ? raw : parseWith('services', raw, file)) as z.infer<(typeof SCHEMAS)['services']>;
+  const parsed = (isPlainServices(raw) ? raw : parseWith('services', raw, file)) as Parsed<'services'>;
   const services: Services = {};
   for (const key in parsed) {
     const entry = parsed[key]!;
@@ -281,8 +141,60 @@ export function isPlainServices(raw: unknown): boolean {
   return true;
 }
 
+/** A record the zod schemas accept key by key; `__proto__` keys are left to zod (it copies records). */
+function isPlainRecord(value: unknown, isEntry: (entry: unknown) => boolean): boolean {
+  if (!isPlainObject(value)) return false;
+  for (const key in value) {
+    if (key === '__proto__' || !isEntry(value[key])) return false;
+  }
+  return true;
+}
+
+/** An object whose every attribute is known and valid; absent, null and undefined are all "not given". */
+function hasOnlyFields(value: unknown, fields: Record<string, (field: unknown) => boolean>): boolean {
+  if (!isPlainObject(value)) return false;
+  for (const key in value) {
+    const field = value[key];
+    if (!Object.hasOwn(fields, key)) return false;
+    if (field !== null && field !== undefined && !fields[key]!(field)) return false;
+  }
+  return true;
+}
+
+const isString = (value: unknown) => typeof value === 'string';
+const isInteger = (value: unknown) => Number.isSafeInteger(value);
+const isGenericAttrs = (value: unknown) => isPlainRecord(value, isGenericValue);
+
+const TARGET_FIELDS = {
+  properties: isGenericAttrs,
+  containers: (value: unknown) => isPlainRecord(value, isGenericAttrs),
+  system: isString,
+  numOfCores: (value: unknown) => isInteger(value) && (value as number) >= 1,
+  clientInterface: isString,
+  targetProperty: isString,
+};
+const ID_RESOURCE_FIELDS = {
+  min: isInteger,
+  max: isInteger,
+  scope: (value: unknown) => value === 'global' || value === 'machine' || value === '',
+  step: (value: unknown) => isInteger(value) && (value as number) >= 0,
+};
+const isIdTable = (value: unknown) => isPlainRecord(value, isInteger);
+const IDS_FIELDS = {
+  ids: (value: unknown) => isPlainRecord(value, isIdTable),
+  lastAssignments: isIdTable,
+  lastAssignmentsPerTarget: (value: unknown) => isPlainRecord(value, isIdTable),
+};
+const isStringRecord = (value: unknown) => isPlainRecord(value, isString);
+const DOCS_FIELDS = { groups: isStringRecord, fields: isStringList, descriptions: isStringRecord };
+
+/** True only for documents the infrastructure schema accepts as they are. */
+export const isPlainInfrastructure = (raw: unknown) => isPlainRecord(raw, (target) => hasOnlyFields(target, TARGET_FIELDS));
+/** True only for documents the ID resources schema accepts as they are. */
+export const isPlainIdResources = (raw: unknown) => isPlainRecord(raw, (resource) => hasOnlyFields(resource, ID_RESOURCE_FIELDS));
+
 export function infrastructureFromRaw(raw: unknown, file: string): Infrastructure {
-  const parsed = parseWith('infrastructure', raw, file);
+  const parsed = (isPlainInfrastructure(raw) ? raw : parseWith('infrastructure', raw, file)) as Parsed<'infrastructure'>;
   const infrastructure: Infrastructure = {};
   for (const [name, entry] of Object.entries(parsed)) {
     const containers: Record<string, Attrs> = {};
@@ -298,7 +210,7 @@ export function infrastructureFromRaw(raw: unknown, file: string): Infrastructur
 }
 
 export function distributionFromRaw(raw: unknown, file: string): Distribution {
-  const parsed = (isPlainDistribution(raw) ? raw : parseWith('distribution', raw, file)) as z.infer<(typeof SCHEMAS)['distribution']>;
+  const parsed = (isPlainDistribution(raw) ? raw : parseWith('distribution', raw, file)) as Parsed<'distribution'>;
   const distribution: Distribution = {};
   // Candidate distributions repeat a few target names millions of times: plain mappings are shared,
   // frozen objects (one per target) rather than one allocation per candidate.
@@ -318,7 +230,7 @@ export function distributionFromRaw(raw: unknown, file: string): Distribution {
 }
 
 export function idResourcesFromRaw(raw: unknown, file: string): IdResources {
-  const parsed = parseWith('idresources', raw, file);
+  const parsed = (isPlainIdResources(raw) ? raw : parseWith('idresources', raw, file)) as Parsed<'idresources'>;
   const resources: IdResources = {};
   for (const [name, entry] of Object.entries(parsed)) {
     // Original defaults: an empty scope means global, a missing or zero step means 1.
@@ -328,7 +240,7 @@ export function idResourcesFromRaw(raw: unknown, file: string): IdResources {
 }
 
 export function idsFromRaw(raw: unknown, file: string): Ids {
-  const parsed = parseWith('ids', raw, file);
+  const parsed = (hasOnlyFields(raw, IDS_FIELDS) ? raw : parseWith('ids', raw, file)) as Parsed<'ids'>;
   return {
     ids: parsed.ids ?? {},
     lastAssignments: parsed.lastAssignments ?? {},
@@ -337,7 +249,7 @@ export function idsFromRaw(raw: unknown, file: string): Ids {
 }
 
 export function docsConfigFromRaw(raw: unknown, file: string): DocsConfig {
-  const parsed = parseWith('docs', raw, file);
+  const parsed = (hasOnlyFields(raw, DOCS_FIELDS) ? raw : parseWith('docs', raw, file)) as Parsed<'docs'>;
   return { groups: parsed.groups ?? {}, fields: parsed.fields ?? [], descriptions: parsed.descriptions ?? {} };
 }
 

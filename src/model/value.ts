@@ -11,6 +11,24 @@ export function isAttrs(value: unknown): value is Attrs {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A Value, or null (accepted in documents and dropped on conversion, as the original drops nulls). */
+export function isGenericValue(value: unknown): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      if (Array.isArray(value)) return value.every(isGenericValue);
+      if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false;
+      return Object.values(value as object).every(isGenericValue);
+    default:
+      return false;
+  }
+}
+
 /** Byte-wise (code unit) comparison, the order of Nix `attrNames`; never locale-dependent. */
 export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

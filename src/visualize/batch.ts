@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ModelError, ToolError } from '../errors.js';
 import { makeOutputDir, writeFileAtomic } from '../io/atomic.js';
 import type { DocsConfig, Services } from '../model/types.js';
@@ -12,6 +13,7 @@ import { serviceGroup } from '../model/service-props.js';
 import { documentPage } from './docs-html.js';
 import { allGroups, buildServiceGraph, indexServices } from './graph.js';
 import { renderDot } from './render.js';
+import { packagePath } from '../package-root.js';
 import { serviceGraphDot } from './services-dot.js';
 
 // Letters and digits of any script (`Überwachung`, `日志`), plus . _ - + @; no separators, no `..`.
@@ -73,7 +75,7 @@ export async function visualizeBatch(services: Services, options: BatchOptions):
 }
 
 /** Where the stylesheet ships: `share/dydisnix/style.css` of the package. */
-export const STYLESHEET = new URL('../../../share/dydisnix/style.css', import.meta.url);
+export const STYLESHEET = pathToFileURL(packagePath('share', 'dydisnix', 'style.css'));
 
 /** `document-services --batch`: writes `<dir>/<group>/index.html` and `<dir>/style.css`. */
 export async function documentBatch(services: Services, docs: DocsConfig | undefined, options: BatchOptions): Promise<string[]> {

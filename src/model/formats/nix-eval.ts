@@ -7,14 +7,14 @@
  * for any user) and still computes store paths. `DYDISNIX_NIX_STORE` overrides it ('' = Nix's own).
  */
 import { execFile, type ExecFileException } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ModelError, ToolError } from '../../errors.js';
 import type { ModelKind } from '../types.js';
 import { checkPlain } from '../plain.js';
 import { nixString } from './nix-write.js';
+import { packageRoot } from '../../package-root.js';
 
 export interface NixEvalOptions {
   /** `--extra-params`: a Nix attrset expression, or a JSON object. */
@@ -49,22 +49,11 @@ const MISSING_NIX = 'nix-instantiate not found: install Nix (Debian: apt-get ins
 /** Larger infrastructure documents go through a file: one argv string may hold at most 128 KiB. */
 const INLINE_JSON_LIMIT = 64 * 1024;
 
-let nixDirectory: string | undefined;
-/**
- * The shipped `nix/` folder. Sources (vitest) and compiled modules (dist/src/…) sit at different
- * depths, so walk up to the package root instead of using a fixed relative URL.
- */
+/** The shipped `nix/` folder. */
 export function nixDir(): string {
-  if (nixDirectory) return nixDirectory;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'nix', 'load.nix'))) break;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new ToolError('dydisnix installation is incomplete: nix/load.nix not found');
-    dir = parent;
-  }
-  nixDirectory = path.join(dir, 'nix');
-  return nixDirectory;
+  const root = packageRoot();
+  if (root === undefined) throw new ToolError('dydisnix installation is incomplete: nix/load.nix not found');
+  return path.join(root, 'nix');
 }
 
 /** The JSON shape of the model in `file` (a `.nix` expression). */
