@@ -115,3 +115,13 @@ export function reportOf(
   if (options.timeLimit !== undefined) report.timeLimit = options.timeLimit;
   return report;
 }
+
+/** The stderr lines of an exact run: the report, and with --explain the heuristic plan's gap. */
+export function exactMessages(report: ExactReport, explain: boolean): string[] {
+  return explain ? [formatExactReport(report), formatHeuristicGap(report)] : [formatExactReport(report)];
+}
+
+/** --explain without --exact: the heuristic plan's objective (its gap needs a bound). */
+export function heuristicOnlyMessage(measure: string, objective: number): string {
+  return `heuristic plan: ${measure} ${show(objective)} (its gap to the optimum needs --exact)`;
+}
