@@ -19,7 +19,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'Cover every service with a cheap set of targets: greedy weighted set cover (cost per newly covered service, ties by target name; at most H(n) times the optimum). Each service gets one of its candidates.',
     examples: [
       'dydisnix-minsetcover -s services.nix -i infrastructure.nix -d distribution.nix --target-property cost',
-      'dydisnix-minsetcover -s fixtures/graph/services.json -i fixtures/graph/infrastructure-cost.json -d fixtures/graph/distribution-3.json --target-property cost --output-json',
+      'dydisnix-minsetcover -s fixtures/graph/exact-cover-services.json -i fixtures/graph/exact-cover-infrastructure.json -d fixtures/graph/exact-cover-distribution.json --target-property cost --output-json',
       'dydisnix-minsetcover -s services.json -i infrastructure.json -d distribution.json --target-property cost --exact --time-limit 10 --explain',
     ],
     notes: 'A missing cost property counts as 0. Services without any candidate keep an empty list; a warning on stderr names them.',

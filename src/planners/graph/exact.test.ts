@@ -225,3 +225,19 @@ describe('exact graphcol', () => {
     expect(distribution).toEqual(distributionOf({ a: ['t1'], b: ['t2'], c: ['t3'], d: ['t1'] }));
   });
 });
+
+describe('HiGHS is loaded only on the exact path', () => {
+  it('only highs.ts imports the package, and only dynamic imports reach the exact modules', async () => {
+    const { promises: fs } = await import('node:fs');
+    const path = await import('node:path');
+    const root = path.resolve(import.meta.dirname, '../..');
+    const files = (await fs.readdir(root, { recursive: true })).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    for (const file of files) {
+      const text = await fs.readFile(path.join(root, file), 'utf8');
+      const staticImports = [...text.matchAll(/^import\s[^;]*?from\s+'([^']+)'/gms)].filter((m) => !/^import\s+type\s/.test(m[0])).map((m) => m[1]!);
+      const base = path.basename(file);
+      if (base !== 'highs.ts') expect(staticImports, file).not.toContain('highs');
+      if (!base.startsWith('exact-')) expect(staticImports.filter((s) => /\/highs\.js$|\/exact-[a-z]+\.js$/.test(s)), file).toEqual([]);
+    }
+  });
+});
