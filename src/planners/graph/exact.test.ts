@@ -107,6 +107,11 @@ describe('gap and reports', () => {
     expect(formatExactReport(stopped)).toBe('exact: cross-target links 32, best bound 31, gap 3.1 % after 10 s (time limit; the heuristic plan is returned (the solver found none better))');
     expect(formatHeuristicGap(stopped)).toBe('heuristic plan: cross-target links 32, gap 3.1 % (1 above the best bound 31)');
   });
+  it('says so when the solver proved no bound', () => {
+    const unbounded: ExactReport = { ...base, objective: 1060, bound: -Infinity, optimal: false, stopped: 'time-limit', seconds: 0.05, heuristic: 1060 };
+    expect(formatExactReport(unbounded)).toBe('exact: cross-target links 1060, no bound yet, gap unknown after 0.05 s (time limit)');
+    expect(formatHeuristicGap(unbounded)).toBe('heuristic plan: cross-target links 1060, gap unknown (the solver proved no bound yet)');
+  });
   it('gap is 0 at the bound', () => {
     expect(gap(0, 0)).toBe(0);
     expect(gap(5, 5)).toBe(0);
@@ -181,7 +186,7 @@ describe('exact multiwaycut', () => {
     expect(report.timeLimit).toBe(1e-6);
     if (!report.optimal) {
       expect(report.stopped).toBe('time-limit');
-      expect(formatExactReport(report)).toMatch(/gap \d+\.\d %|gap ∞ %/);
+      expect(formatExactReport(report)).toMatch(/gap (\d+\.\d %|unknown) after [\d.]+ s \(time limit/);
     }
   });
 });

@@ -60,17 +60,19 @@ function seconds(value: number): string {
 
 /** `exact: cross-target links 12, best bound 12, optimal (0.41 s)` or `…, gap 3.1 % after 10 s (time limit)`. */
 export function formatExactReport(report: ExactReport): string {
-  const head = `exact: ${report.measure} ${show(report.objective)}, best bound ${show(report.bound)}`;
+  const bounded = report.bound !== -Infinity;
+  const head = `exact: ${report.measure} ${show(report.objective)}, ${bounded ? `best bound ${show(report.bound)}` : 'no bound yet'}`;
   const source = report.source === 'heuristic' ? '; the heuristic plan is returned (the solver found none better)' : '';
   if (report.optimal) return `${head}, optimal (${seconds(report.seconds)}${source})`;
   const why = report.stopped === 'time-limit' ? 'time limit' : 'solver stopped';
-  return `${head}, gap ${percent(gap(report.objective, report.bound))} after ${seconds(report.seconds)} (${why}${source})`;
+  return `${head}, gap ${bounded ? percent(gap(report.objective, report.bound)) : 'unknown'} after ${seconds(report.seconds)} (${why}${source})`;
 }
 
 /** `heuristic plan: cross-target links 15, gap 20.0 % (3 above the optimum 12)` — for --explain. */
 export function formatHeuristicGap(report: ExactReport): string {
   if (report.heuristic === undefined) return `heuristic plan: none (the heuristic found no plan)`;
   const h = report.heuristic;
+  if (!report.optimal && report.bound === -Infinity) return `heuristic plan: ${report.measure} ${show(h)}, gap unknown (the solver proved no bound yet)`;
   const against = report.optimal ? `the optimum ${show(report.objective)}` : `the best bound ${show(report.bound)}`;
   const above = h - (report.optimal ? report.objective : report.bound);
   const distance = above <= 1e-9 ? `equal to ${against}` : `${show(above)} above ${against}`;
