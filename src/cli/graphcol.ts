@@ -2,10 +2,10 @@
 import { UsageError } from '../errors.js';
 import { emit } from '../io/atomic.js';
 import { loadOptionsOf } from '../model/load-options.js';
-import { lastOutputMode, type ModelCliOptions } from '../planners/graph/cli-support.js';
+import { addExactOptions, exactOptionsOf, lastOutputMode, type ExactCliOptions, type ModelCliOptions } from '../planners/graph/cli-support.js';
 import { addModelInputOptions, createProgram, runProgram } from './program.js';
 
-interface GraphcolCliOptions extends ModelCliOptions {
+interface GraphcolCliOptions extends ModelCliOptions, ExactCliOptions {
   services?: string;
   infrastructure?: string;
   distribution?: string;
@@ -21,11 +21,12 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'dydisnix-graphcol -s services.nix -i infrastructure.nix',
       'dydisnix-graphcol -s fixtures/graph/services.json -i fixtures/graph/infrastructure-3.json --output-json',
       'dydisnix-graphcol -s services.json -i infrastructure.json -d distribution.json --output-resolved-graph | dot -Tsvg > colouring.svg',
+      'dydisnix-graphcol -s services.json -i infrastructure.json --exact --time-limit 10 --explain',
     ],
     notes:
       'Output: a Nix expression by default; --output-xml, --output-json, --output-graph (the uncoloured graph as DOT, always exit 0) or --output-resolved-graph (coloured). The last one given wins.\nExit status 1 when no colouring was found; the message says whether that is proven or the search budget ran out.',
   });
-  addModelInputOptions(program)
+  addExactOptions(addModelInputOptions(program))
     .option('-s, --services <file>', 'services model')
     .option('-i, --infrastructure <file>', 'infrastructure model (its targets are the colours)')
     .option('-d, --distribution <file>', 'restrict every service to its candidate targets')
@@ -45,6 +46,7 @@ async function run(options: GraphcolCliOptions, argv: readonly string[]): Promis
   if (!options.infrastructure) throw new UsageError('An infrastructure configuration file must be specified! (-i FILE)');
   const budget = Number(options.searchBudget);
   if (!Number.isSafeInteger(budget) || budget < 0) throw new UsageError(`--search-budget must be a non-negative integer, not ${JSON.stringify(options.searchBudget)}`);
+  const exact = exactOptionsOf(options);
   const mode = lastOutputMode(argv, ['nix', 'xml', 'json', 'graph', 'resolved-graph']);
   const load = await import('../model/load.js');
   const loadOptions = loadOptionsOf(options);
@@ -57,7 +59,17 @@ async function run(options: GraphcolCliOptions, argv: readonly string[]): Promis
     await emit(await graphcolDot(graph));
     return;
   }
-  const { resolved } = planner.solveGraphcol(graph, { searchBudget: budget });
+  let resolved;
+  if (exact) {
+    const [{ solveGraphcolExact }, { exactMessages }] = await Promise.all([import('../planners/graph/exact-graphcol.js'), import('../planners/graph/exact.js')]);
+    const solution = await solveGraphcolExact(graph, { ...exact, searchBudget: budget });
+    resolved = solution.resolved;
+    for (const message of exactMessages(solution.report, options.explain === true)) process.stderr.write(`dydisnix-graphcol: ${message}\n`);
+  } else {
+    const solution = planner.solveGraphcol(graph, { searchBudget: budget });
+    resolved = solution.resolved;
+    if (options.explain) process.stderr.write(`dydisnix-graphcol: ${(await import('../planners/graph/exact.js')).heuristicOnlyMessage('targets used', solution.stats.coloursUsed)}\n`);
+  }
   if (mode === 'resolved-graph') {
     const { graphcolDot } = await import('../planners/graph/dot.js');
     await emit(await graphcolDot(resolved));

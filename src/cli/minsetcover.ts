@@ -2,10 +2,10 @@
 import { UsageError } from '../errors.js';
 import { emit } from '../io/atomic.js';
 import { loadOptionsOf } from '../model/load-options.js';
-import { lastOutputMode, type ModelCliOptions } from '../planners/graph/cli-support.js';
+import { addExactOptions, exactOptionsOf, lastOutputMode, type ExactCliOptions, type ModelCliOptions } from '../planners/graph/cli-support.js';
 import { addModelInputOptions, addOutputFormatOptions, createProgram, runProgram } from './program.js';
 
-interface MinsetcoverCliOptions extends ModelCliOptions {
+interface MinsetcoverCliOptions extends ModelCliOptions, ExactCliOptions {
   services?: string;
   infrastructure?: string;
   distribution?: string;
@@ -19,11 +19,12 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'Cover every service with a cheap set of targets: greedy weighted set cover (cost per newly covered service, ties by target name; at most H(n) times the optimum). Each service gets one of its candidates.',
     examples: [
       'dydisnix-minsetcover -s services.nix -i infrastructure.nix -d distribution.nix --target-property cost',
-      'dydisnix-minsetcover -s fixtures/graph/services.json -i fixtures/graph/infrastructure-cost.json -d fixtures/graph/distribution-3.json --target-property cost --output-json',
+      'dydisnix-minsetcover -s fixtures/graph/exact-cover-services.json -i fixtures/graph/exact-cover-infrastructure.json -d fixtures/graph/exact-cover-distribution.json --target-property cost --output-json',
+      'dydisnix-minsetcover -s services.json -i infrastructure.json -d distribution.json --target-property cost --exact --time-limit 10 --explain',
     ],
     notes: 'A missing cost property counts as 0. Services without any candidate keep an empty list; a warning on stderr names them.',
   });
-  addOutputFormatOptions(addModelInputOptions(program))
+  addExactOptions(addOutputFormatOptions(addModelInputOptions(program)))
     .option('-s, --services <file>', 'services model')
     .option('-i, --infrastructure <file>', 'infrastructure model')
     .option('-d, --distribution <file>', 'candidate distribution')
@@ -40,20 +41,31 @@ async function run(options: MinsetcoverCliOptions, argv: readonly string[]): Pro
   if (!options.infrastructure) throw new UsageError('An infrastructure configuration file must be specified! (-i FILE)');
   if (!options.distribution) throw new UsageError('A distribution configuration file must be specified! (-d FILE)');
   if (!options.targetProperty) throw new UsageError('A target property must be specified! (--target-property NAME, the cost)');
+  const exact = exactOptionsOf(options);
   const format = lastOutputMode(argv, ['nix', 'xml', 'json']) as 'nix' | 'xml' | 'json';
   const load = await import('../model/load.js');
   const loadOptions = loadOptionsOf(options);
   const [services, infrastructure] = await Promise.all([load.loadServices(options.services, loadOptions), load.loadInfrastructure(options.infrastructure, loadOptions)]);
   const distribution = await load.loadDistribution(options.distribution, { ...loadOptions, infrastructure, services });
   const { minsetcoverPlan, uncoverableWarning } = await import('../planners/graph/minsetcover.js');
+  const args = { services, infrastructure, distribution, targetProperty: options.targetProperty };
+  const messages: string[] = [];
   let result;
   try {
-    result = minsetcoverPlan({ services, infrastructure, distribution, targetProperty: options.targetProperty });
+    if (exact) {
+      const [{ minsetcoverExactPlan }, { exactMessages }] = await Promise.all([import('../planners/graph/exact-minsetcover.js'), import('../planners/graph/exact.js')]);
+      result = await minsetcoverExactPlan(args, exact);
+      messages.push(...exactMessages(result.report, options.explain === true));
+    } else {
+      result = minsetcoverPlan(args);
+      if (options.explain) messages.push((await import('../planners/graph/exact.js')).heuristicOnlyMessage('total cost', result.stats.totalCost));
+    }
   } catch (error) {
     const { withModelFile } = await import('../planners/common.js');
     throw withModelFile(error, { services: options.services, infrastructure: options.infrastructure, distribution: options.distribution });
   }
   if (result.stats.uncoverable.length > 0) process.stderr.write(`dydisnix-minsetcover: ${uncoverableWarning(result.stats.uncoverable)}\n`);
+  for (const message of messages) process.stderr.write(`dydisnix-minsetcover: ${message}\n`);
   const { formatDistribution } = await import('../model/write.js');
   await emit(await formatDistribution(result.distribution, format, 'plain'));
 }

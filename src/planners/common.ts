@@ -129,12 +129,15 @@ export interface StepTrace {
   removed(service: string, mapping: Mapping, reason: string): void;
   /** A note about a service in this step (the choice of a planner, the sort keys, …). */
   note(service: string, text: string): void;
+  /** A note about the step as a whole (an exact planner's objective, bound and gap), under the step list. */
+  summary?(text: string): void;
 }
 
 interface StepRecord {
   label: string;
   reasons: Map<string, Map<string, string>>;
   notes: Map<string, string[]>;
+  summaries: string[];
   before: Distribution | undefined;
   after: Distribution | undefined;
   /** The step's error message when it failed (`after` then holds its partial result, if any). */
@@ -150,7 +153,7 @@ export class Explainer {
     finish: (before: Distribution | undefined, after: Distribution) => void;
     fail: (before: Distribution | undefined, partial: Distribution | undefined, message: string) => void;
   } {
-    const record: StepRecord = { label, reasons: new Map(), notes: new Map(), before: undefined, after: undefined };
+    const record: StepRecord = { label, reasons: new Map(), notes: new Map(), summaries: [], before: undefined, after: undefined };
     this.steps.push(record);
     const trace: StepTrace = {
       removed(service, mapping, reason) {
@@ -162,6 +165,9 @@ export class Explainer {
         const list = record.notes.get(service);
         if (list) list.push(text);
         else record.notes.set(service, [text]);
+      },
+      summary(text) {
+        record.summaries.push(text);
       },
     };
     return {
@@ -197,7 +203,10 @@ export class Explainer {
     const lines: string[] = [];
     lines.push(`explain: ${this.steps.length} step${this.steps.length === 1 ? '' : 's'}`);
     const failed = this.steps.findIndex((step) => step.failed !== undefined);
-    this.steps.forEach((step, i) => lines.push(`  step ${i + 1}: ${step.label}${step.failed === undefined ? '' : ' (failed, see below)'}`));
+    this.steps.forEach((step, i) => {
+      lines.push(`  step ${i + 1}: ${step.label}${step.failed === undefined ? '' : ' (failed, see below)'}`);
+      for (const text of step.summaries) lines.push(`    ${text}`);
+    });
     if (failed !== -1) lines.push(`  step ${failed + 1} failed: ${this.steps[failed]!.failed}`);
     yield `${lines.join('\n')}\n`;
     for (const service of [...services].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {

@@ -48,6 +48,8 @@ export interface FilterSpec {
   run(args: ResolvedArgs, trace?: StepTrace): Distribution | Promise<Distribution>;
 }
 
+const EXACT_PARAMS = ['exact', 'timeLimit'] as const;
+
 type GraphModule = typeof import('./graph/index.js');
 let graphModule: Promise<GraphModule> | undefined;
 const loadGraph = () => (graphModule ??= import('./graph/index.js'));
@@ -73,10 +75,11 @@ export function referenceFilters(): Record<string, FilterSpec> {
     spec('divideRoundRobin', [], (a, t) => divideRoundRobin(a, t)),
     spec('order', ['targetProperty'], (a, t) => order(a as never, t)),
     spec('divide', ['strategy', 'serviceProperty', 'targetProperty'], (a, t) => divide(a as never, t)),
-    spec('minsetcover', ['targetProperty'], async (a) => (await loadGraph()).minsetcover(a as never)),
-    spec('multiwaycut', [], async (a) => (await loadGraph()).multiwaycut(a)),
+    // The graph planners: `exact` (boolean) and `timeLimit` (seconds) ask for the exact mode (docs/graph.md).
+    spec('minsetcover', ['targetProperty'], async (a, t) => (await loadGraph()).graphFilter('minsetcover', a as never, t), true, EXACT_PARAMS),
+    spec('multiwaycut', [], async (a, t) => (await loadGraph()).graphFilter('multiwaycut', a, t), true, EXACT_PARAMS),
     // graphcol needs no distribution; when one is given its candidates are used.
-    spec('graphcol', [], async (a) => (await loadGraph()).graphcol(a), false),
+    spec('graphcol', [], async (a, t) => (await loadGraph()).graphFilter('graphcol', a, t), false, EXACT_PARAMS),
   ];
   return Object.fromEntries(list.map((s) => [s.name, s]));
 }

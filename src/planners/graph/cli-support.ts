@@ -1,4 +1,6 @@
 /** Helpers shared by the three graph planner commands (kept light: no model or graph imports). */
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
 import type { LoadOptions } from '../../model/load.js';
 import type { Distribution, Infrastructure, Services } from '../../model/types.js';
 import { loadOptionsOf } from '../../model/load-options.js';
@@ -21,6 +23,33 @@ export function lastOutputMode(argv: readonly string[], allowed: readonly GraphO
     if (found && allowed.includes(found)) mode = found;
   }
   return mode;
+}
+
+/** The options of the exact modes, shared by the three commands (docs/graph.md, "Exact modes"). */
+export interface ExactCliOptions {
+  exact?: boolean;
+  timeLimit?: string;
+  explain?: boolean;
+}
+
+export function addExactOptions(program: Command): Command {
+  return program
+    .option('--exact', 'solve the problem exactly as an integer program (HiGHS); stderr shows the objective, the best bound and the gap')
+    .option('--time-limit <seconds>', 'with --exact: stop the solver after this many seconds and return the best plan found (never worse than the heuristic)')
+    .option('--explain', "stderr: the heuristic plan's objective, and with --exact its gap to the optimum (or best bound)");
+}
+
+/** `{ timeLimit? }` when --exact is given, undefined otherwise; usage errors for a bad or lone --time-limit. */
+export function exactOptionsOf(options: ExactCliOptions): { timeLimit?: number } | undefined {
+  if (options.timeLimit !== undefined) {
+    if (!options.exact) throw new UsageError('--time-limit needs --exact');
+    const seconds = Number(options.timeLimit);
+    if (options.timeLimit.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+      throw new UsageError(`--time-limit must be a positive number of seconds, not ${JSON.stringify(options.timeLimit)}`);
+    }
+    return { timeLimit: seconds };
+  }
+  return options.exact ? {} : undefined;
 }
 
 export interface ModelCliOptions {

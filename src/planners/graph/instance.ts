@@ -87,3 +87,14 @@ export function cutLinks(instance: AppHostInstance, label: Int32Array): number {
   }
   return links;
 }
+
+/** The host number each app's assigned candidate edge leads to (−1: unassigned); the inverse of `assignmentOf`. */
+export function labelsOf(instance: AppHostInstance, assignment: ReadonlyMap<string, string>): Int32Array {
+  const label = new Int32Array(instance.apps.length).fill(-1);
+  instance.apps.forEach((app, i) => {
+    const key = assignment.get(app);
+    const edge = key === undefined ? undefined : instance.candidateEdges[i]!.find((candidate) => candidate.key === key);
+    if (edge) label[i] = edge.host;
+  });
+  return label;
+}
