@@ -112,3 +112,13 @@ export function withMoveBudget<A extends MoveBudgetArgs>(filter: string, args: A
   }
   return result;
 }
+
+/** `--max-moves N` of a command line: a non-negative integer (exit 2 otherwise). */
+export async function maxMovesOption(text: string): Promise<number> {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) {
+    const { UsageError } = await import('../errors.js');
+    throw new UsageError(`--max-moves expects a non-negative integer, got "${text}"`);
+  }
+  return value;
+}

@@ -99,7 +99,7 @@ function placementFilters(): FilterSpec[] {
       check: (p) => problemOf(() => parseResources('divideResources', p.resources))() ?? moveBudgetError(p.maxMoves),
       dynamic: true,
     },
-    { ...spec('spread', ['targetProperty'], (a, t) => spread(a as never, t), true, ['instances', 'groupBy']), check: spreadParamError },
+    { ...spec('spread', ['targetProperty'], (a, t) => spread(a as never, t), true, ['instances', 'groupBy', 'narrow']), check: spreadParamError },
     { ...spec('prefer', [], (a, t) => prefer(a as never, t), true, ['preferences']), check: (p) => problemOf(() => parsePreferences(p.preferences))() },
     { ...spec('antiAffinity', [], (a, t) => antiAffinity(a as never, t), true, ['serviceNames', 'targetProperty']), check: antiAffinityParamError },
   ];

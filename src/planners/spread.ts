@@ -6,7 +6,10 @@
  * - `instances` (optional): how many targets each service gets: a number, or the name of a numeric
  *   service property; default 1;
  * - `groupBy` (optional): a service property; services with equal values are spread together (services
- *   without it form a group of their own). Without it, each service is spread on its own.
+ *   without it form a group of their own). Without it, each service is spread on its own;
+ * - `narrow` (optional): "target" (default) keeps exactly the chosen targets; "zone" keeps every
+ *   candidate in the chosen zone (the chosen target first), so that a capacity planner after it picks
+ *   the target; "zone" needs one instance per service.
  *
  * Per group, the instances are assigned to zones by a min-cost flow whose cost per zone grows with
  * the square of its count (the i-th instance in a zone costs 2i-1), so the counts are as even as the
@@ -27,13 +30,15 @@ export interface SpreadArgs extends ModelArgs {
   targetProperty: string;
   instances?: unknown;
   groupBy?: unknown;
+  narrow?: unknown;
 }
 
 const NAME = 'spread';
 
 /** Parameter checks that need no models (also run when a JSON pipeline is parsed). */
-export function spreadParamError(params: { instances?: unknown; groupBy?: unknown }): string | undefined {
-  const { instances, groupBy } = params;
+export function spreadParamError(params: { instances?: unknown; groupBy?: unknown; narrow?: unknown }): string | undefined {
+  const { instances, groupBy, narrow } = params;
+  if (narrow !== undefined && narrow !== null && narrow !== 'target' && narrow !== 'zone') return `parameter "narrow" must be "target" or "zone", got ${JSON.stringify(narrow)}`;
   if (instances !== undefined && instances !== null && !(typeof instances === 'string' || (typeof instances === 'number' && Number.isInteger(instances) && instances >= 1))) {
     return `parameter "instances" must be a positive integer or the name of a service property, got ${JSON.stringify(instances)}`;
   }
@@ -73,6 +78,7 @@ export function spread(args: SpreadArgs, trace?: StepTrace): Distribution {
     if (members) members.push(svc);
     else groups.set(key, [svc]);
     const count = instancesOf(args, svc);
+    if (args.narrow === 'zone' && count > 1) throw filterError(NAME, `narrow "zone" keeps the candidates of one zone per service, but service "${svc}" needs ${count} instances (use narrow "target")`);
     counts.set(svc, count);
     const candidates = args.distribution[svc]!;
     for (const m of candidates) {
@@ -94,10 +100,15 @@ export function spread(args: SpreadArgs, trace?: StepTrace): Distribution {
     for (const svc of members) {
       const chosen = placed.get(svc)!;
       const candidates = args.distribution[svc]!;
-      result[svc] = candidates.filter((m) => chosen.includes(m));
+      if (args.narrow === 'zone') {
+        // The chosen target first, then the other candidates of its zone in candidate order.
+        const zone = chosen.length > 0 ? zoneOf.get(chosen[0]!.target) : undefined;
+        result[svc] = [...chosen, ...candidates.filter((m) => !chosen.includes(m) && zoneOf.get(m.target) === zone)];
+      } else result[svc] = candidates.filter((m) => chosen.includes(m));
+      const kept = new Set(result[svc]);
       if (trace) {
         for (const m of candidates) {
-          if (!chosen.includes(m)) trace.removed(svc, m, `not needed: ${counts.get(svc)} instance(s) placed (${targetProperty} ${zoneOf.get(m.target)} has ${zoneCounts.get(zoneOf.get(m.target)!) ?? 0} of the ${members.length > 1 ? 'group' : 'service'}'s instances)`);
+          if (!kept.has(m)) trace.removed(svc, m, `not needed: ${counts.get(svc)} instance(s) placed (${targetProperty} ${zoneOf.get(m.target)} has ${zoneCounts.get(zoneOf.get(m.target)!) ?? 0} of the ${members.length > 1 ? 'group' : 'service'}'s instances)`);
         }
         trace.note(svc, `spread over ${targetProperty}${members.length > 1 ? ` with ${members.filter((s) => s !== svc).join(', ')}` : ''}: ${summary || 'no instances'}`);
       }
