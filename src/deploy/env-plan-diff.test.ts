@@ -44,5 +44,12 @@ describe('dydisnix-env --dry-run plan diff', () => {
       '  Plan: 1 to add, 1 to move, 1 to remove, 1 kept (moves: 1)',
     ]);
     expect(lines).toContain('Activate (dependency order): 2');
+    // --max-moves 0: a must still move (t1 is gone): the budget is exceeded, with a warning.
+    const log: string[] = [];
+    await runEnv(
+      { services: path.join(dir, 'v2.json'), infrastructure: path.join(dir, 'infra2.json'), qos: path.join(dir, 'qos.json'), maxMoves: 0 },
+      { ...base, dryRun: true, print: () => {}, log: (line) => log.push(line) },
+    );
+    expect(log).toContain('[coordinator]: warning: divide: --max-moves 0 exceeded: 1 services must move to satisfy the hard rules (their previous targets are no longer candidates or lack the capacity)');
   });
 });

@@ -32,6 +32,8 @@ export interface EnvOptions {
   rollback?: boolean;
   /** --switch-generation N */
   generation?: number;
+  /** --max-moves N: the move budget of the dynamic planners (docs/gendist.md, "Moves"). */
+  maxMoves?: number;
 }
 
 /** The environment variable naming the IDs file while the services model is evaluated. */
@@ -126,6 +128,8 @@ export async function planManifest(
     ...(options.filters ? { filters: options.filters } : {}),
     stateDir: deploy.stateDir,
     profile: deploy.profile,
+    ...(options.maxMoves !== undefined ? { maxMoves: options.maxMoves } : {}),
+    warn: (message) => say(`warning: ${message}`),
   });
   if (deploy.dryRun) await printDistributionDiff(generated.previousDistribution, generated.distribution, deploy.print ?? log);
   let services = generated.services;
