@@ -118,7 +118,16 @@ export function divideResources(args: DivideResourcesArgs, trace?: StepTrace): D
   const bestFit = strategy === 'best-fit' || strategy === 'best-fit-decreasing';
   const order = decreasing ? [...services].sort((a, b) => dominant(demands.get(b)!) - dominant(demands.get(a)!) || compareNames(a, b)) : services;
   const shortOf = (demand: number[], caps: number[]) => resources.flatMap((res, r) => (demand[r]! > caps[r]! ? [`${res.targetProperty} ${caps[r]} < ${demand[r]}`] : []));
-  const leftover = (demand: number[], caps: number[]) => Math.max(...caps.map((c, r) => (c - demand[r]!) / totals[r]!));
+  // The hot loop: no allocation per candidate.
+  const fits = (demand: number[], caps: number[]) => {
+    for (let r = 0; r < demand.length; r++) if (demand[r]! > caps[r]!) return false;
+    return true;
+  };
+  const leftover = (demand: number[], caps: number[]) => {
+    let worst = -Infinity;
+    for (let r = 0; r < demand.length; r++) worst = Math.max(worst, (caps[r]! - demand[r]!) / totals[r]!);
+    return worst;
+  };
 
   const result: Distribution = {};
   for (const svc of order) {
@@ -128,7 +137,7 @@ export function divideResources(args: DivideResourcesArgs, trace?: StepTrace): D
     let chosenScore = Infinity;
     for (const m of candidates) {
       const caps = remaining.get(m.target)!;
-      if (caps === null || shortOf(demand, caps).length > 0) continue;
+      if (caps === null || !fits(demand, caps)) continue;
       if (!bestFit) {
         chosen = m;
         break;
