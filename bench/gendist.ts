@@ -76,6 +76,34 @@ export const benchmarks: Benchmark[] = [
     },
   },
   {
+    // Issue 17's placement rules: a whole pipeline through the CLI on a mid-sized model.
+    area: 'gendist',
+    name: 'gendist placement 2k services x 60 targets: antiAffinity -> prefer -> spread (groups of 200) -> divideResources bfd (JSON)',
+    async run(workDir) {
+      const dir = path.join(workDir, 'placement-2k');
+      const models = generateModels({ services: 2_000, targets: 60, avgDependencies: 0 });
+      Object.values(models.infrastructure).forEach((target, t) => Object.assign(target.properties, { rack: `r${t % 3}`, cpu: 64, ssd: t % 2 === 0 }));
+      Object.values(models.services).forEach((service, s) => Object.assign(service.properties, { requireCpu: 1 + (s % 2), group: `g${s % 10}` }));
+      const files = await writeModels(models, dir, 'json');
+      const qos = path.join(dir, 'qos.json');
+      const names = Object.keys(models.services);
+      await fs.writeFile(
+        qos,
+        JSON.stringify({
+          pipeline: [
+            { filter: 'antiAffinity', serviceNames: names.slice(0, 3), targetProperty: 'rack' },
+            { filter: 'prefer', preferences: [{ targetProperty: 'ssd', value: true, weight: 2 }] },
+            { filter: 'spread', targetProperty: 'rack', groupBy: 'group', narrow: 'zone' },
+            { filter: 'divideResources', strategy: 'best-fit-decreasing', resources: ['requireMem:mem', 'requireCpu:cpu'] },
+          ],
+        }),
+      );
+      const run = await checked('dydisnix-gendist', ['-s', files.services, '-i', files.infrastructure, '-q', qos, '--output-json']);
+      const placed = Object.keys(JSON.parse(run.stdout) as object).length;
+      return { seconds: run.seconds, peakMB: run.peakMB, target: '', note: `${placed} services placed (120k candidate pairs)` };
+    },
+  },
+  {
     area: 'gendist',
     name: 'start-up: dydisnix-gendist (small JSON model, 3-step pipeline, median of 5)',
     async run() {

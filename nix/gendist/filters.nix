@@ -26,6 +26,7 @@ let
     "createCartesianProduct" "mapAttrOnList" "mapListOnAttr" "mapAttrOnAttr"
     "mapStatefulToPrevious" "mapBoundServicesToPrevious" "divideRoundRobin" "order"
     "divide" "minsetcover" "multiwaycut" "graphcol"
+    "divideResources" "spread" "prefer" "antiAffinity"
   ] ++ extraNames;
 
   unsupported = name: _: throw "dydisnix: filters.${name} is not supported: dydisnix carries out the planners itself (no XML files are generated)";

@@ -3,7 +3,8 @@ import type { EnvOptions } from '../deploy/env.js';
 import { addStateOptions, addTransitionOptions, deployOptionsOf, normaliseArgv, positiveInt, NO_ROLLBACK_HELP, type DeployCliOptions } from '../deploy/cli-options.js';
 import { addModelInputOptions, createProgram, runProgram } from './program.js';
 
-interface EnvCliOptions extends DeployCliOptions, Omit<EnvOptions, 'generation'> {
+interface EnvCliOptions extends DeployCliOptions, Omit<EnvOptions, 'generation' | 'maxMoves'> {
+  maxMoves?: string;
   switchGeneration?: string;
   idsServiceProperty?: string;
 }
@@ -44,13 +45,19 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
         .option('--ids-service-property <name>', 'service property listing the resources a service needs IDs from (default requiresUniqueIdsFor)')
         .option('--undeploy', 'stop every service of the profile')
         .option('--rollback', 'switch back to the previous generation')
-        .option('--switch-generation <n>', 'switch to generation N'),
+        .option('--switch-generation <n>', 'switch to generation N')
+        .option('--max-moves <n>', 'move budget of the dynamic planners: keep services where they are unless more than N must move (docs/gendist.md)'),
     ),
   ).action(async (options: EnvCliOptions) => {
     const { runEnv } = await import('../deploy/env.js');
-    const { switchGeneration, ...rest } = options;
+    const { switchGeneration, maxMoves, ...rest } = options;
+    const { maxMovesOption } = await import('../planners/moves.js');
     await runEnv(
-      { ...rest, ...(switchGeneration !== undefined ? { generation: positiveInt(switchGeneration, '--switch-generation') } : {}) },
+      {
+        ...rest,
+        ...(switchGeneration !== undefined ? { generation: positiveInt(switchGeneration, '--switch-generation') } : {}),
+        ...(maxMoves !== undefined ? { maxMoves: await maxMovesOption(maxMoves) } : {}),
+      },
       deployOptionsOf(options, 'dydisnix-env'),
     );
   });

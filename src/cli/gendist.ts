@@ -16,6 +16,9 @@ interface GendistCliOptions {
   profile?: string;
   filterBuildable?: boolean;
   explain?: boolean;
+  /** `--diff [PREVIOUS]`: true = against the run's previous distribution. */
+  diff?: string | boolean;
+  maxMoves?: string;
   extraParams?: string;
   showTrace?: boolean;
   xml?: boolean;
@@ -32,6 +35,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'dydisnix-gendist -s services.json -i infrastructure.json -q qos.json --output-json',
       'dydisnix-gendist -s services.xml -i infrastructure.xml -q qos.mjs -F filters.mjs --explain',
       'dydisnix-gendist -s services.nix -i infrastructure.nix -q qos.nix --previous-distribution previous.json',
+      'dydisnix-gendist -s services.json -i infrastructure.json -q qos.json --diff previous.json',
+      'dydisnix-gendist -s services.json -i infrastructure.json -q qos.json --previous-distribution previous.json --max-moves 2 --diff',
     ],
     notes: [
       'QoS models (-q): a .nix function as in the original, a .js/.mjs module exporting',
@@ -40,6 +45,10 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'Catalogues (-F) in Nix or JS are merged over the reference filters.',
       'Without --previous-distribution the previous distribution is read from the deployment state',
       '<state-dir>/<profile>/manifest.json when it exists (default state dir: $XDG_STATE_HOME/dydisnix).',
+      '--diff prints the plan diff (kept / moved from -> to / added / removed, and the number of moves) instead of',
+      'the distribution: against PREVIOUS, or without it against the previous distribution of the run.',
+      '--max-moves N is the move budget of the dynamic planners (divide, divideResources: those that take the',
+      'previous distribution): services stay where they are unless more than N moves are needed (docs/gendist.md).',
     ].join('\n'),
   });
   addOutputFormatOptions(addModelInputOptions(program))
@@ -56,6 +65,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     .option('--interface <name>', 'compatibility: only used by --filter-buildable')
     .option('--stdout', 'compatibility flag: the result is always printed')
     .option('--explain', 'print, per service and step, the candidates kept and removed and why (stderr)')
+    .option('--diff [previous]', 'print the plan diff against PREVIOUS (default: the previous distribution of the run) instead of the distribution')
+    .option('--max-moves <n>', 'move budget of the dynamic planners (divide, divideResources): keep services where they were unless more moves are needed')
     .action(async (options: GendistCliOptions) => {
       await run(options);
     });
@@ -72,6 +83,8 @@ async function run(options: GendistCliOptions): Promise<void> {
   const { Explainer } = await import('../planners/common.js');
   const { formatDistribution } = await import('../model/write.js');
   const explainer = options.explain ? new Explainer() : undefined;
+  const maxMoves = options.maxMoves === undefined ? undefined : await (await import('../planners/moves.js')).maxMovesOption(options.maxMoves);
+  const warn = (message: string) => process.stderr.write(`dydisnix-gendist: warning: ${message}\n`);
   try {
     const result = await gendist(
       {
@@ -84,10 +97,16 @@ async function run(options: GendistCliOptions): Promise<void> {
         ...(options.stateDir ? { stateDir: options.stateDir } : {}),
         ...(options.profile ? { profile: options.profile } : {}),
         ...loadOptionsOf(options),
+        ...(maxMoves !== undefined ? { maxMoves } : {}),
+        warn,
       },
       explainer,
     );
     if (explainer) await writeExplanation(explainer);
+    if (options.diff !== undefined) {
+      await emit(await planDiffText(options, result, format));
+      return;
+    }
     await emit(await formatDistribution(result.distribution, format, 'function'));
   } catch (error) {
     if (explainer && explainer.stepCount > 0) await writeExplanation(explainer);
@@ -95,6 +114,18 @@ async function run(options: GendistCliOptions): Promise<void> {
     if (error instanceof InsufficientCapacityError) throw new PlanningError(error.message, await formatDistribution(error.partial, format, 'function'));
     throw error;
   }
+}
+
+/** `--diff`: the plan diff against PREVIOUS or the run's previous distribution (src/qos/plan-diff.ts). */
+async function planDiffText(options: GendistCliOptions, result: import('../qos/gendist.js').GendistResult, format: string): Promise<string> {
+  let previous = result.previousDistribution;
+  if (typeof options.diff === 'string') {
+    const { loadPreviousDistributionFile } = await import('../qos/gendist.js');
+    previous = await loadPreviousDistributionFile(options.diff, loadOptionsOf(options), result.infrastructure);
+  }
+  const { diffDistributions, formatPlanDiff, planDiffJson } = await import('../qos/plan-diff.js');
+  const diff = diffDistributions(previous, result.distribution);
+  return format === 'json' ? planDiffJson(diff) : formatPlanDiff(diff);
 }
 
 /** Streams the report to stderr in chunks (a large run's report does not fit in one string). */

@@ -4,7 +4,8 @@ import type { EnvOptions } from '../deploy/env.js';
 import { UsageError } from '../errors.js';
 import { addModelInputOptions, createProgram, runProgram } from './program.js';
 
-interface SelfAdaptCliOptions extends DeployCliOptions, EnvOptions {
+interface SelfAdaptCliOptions extends DeployCliOptions, Omit<EnvOptions, 'maxMoves'> {
+  maxMoves?: string;
   interval: string;
   maxRounds?: string;
 }
@@ -39,7 +40,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
         .option('--ids <file>', 'IDs model, updated atomically')
         .option('--ids-service-property <name>', 'service property listing the resources a service needs IDs from')
         .option('--interval <seconds>', 'seconds between rounds', '5')
-        .option('--max-rounds <n>', 'stop after N rounds (default: run until interrupted)'),
+        .option('--max-rounds <n>', 'stop after N rounds (default: run until interrupted)')
+        .option('--max-moves <n>', 'move budget of the dynamic planners: keep services where they are unless more than N must move (docs/gendist.md)'),
     ),
   ).action(async (options: SelfAdaptCliOptions) => {
     if (!options.services) throw new UsageError('A services model must be specified! (-s FILE)');
@@ -58,9 +60,15 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     try {
-      const { maxRounds, interval: _interval, ...rest } = options;
+      const { maxRounds, maxMoves, interval: _interval, ...rest } = options;
+      const { maxMovesOption } = await import('../planners/moves.js');
       const summary = await selfAdapt(
-        { ...rest, interval, ...(maxRounds !== undefined ? { maxRounds: positiveInt(maxRounds, '--max-rounds') } : {}) },
+        {
+          ...rest,
+          interval,
+          ...(maxRounds !== undefined ? { maxRounds: positiveInt(maxRounds, '--max-rounds') } : {}),
+          ...(maxMoves !== undefined ? { maxMoves: await maxMovesOption(maxMoves) } : {}),
+        },
         deployOptionsOf(options, 'dydisnix-self-adapt'),
         () => stopping,
       );

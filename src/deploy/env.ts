@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ToolError, UsageError } from '../errors.js';
 import type { LoadOptions } from '../model/load.js';
-import type { Infrastructure } from '../model/types.js';
+import type { Distribution, Infrastructure } from '../model/types.js';
 import type { DeployOptions, DeployResult } from './deploy.js';
 import type { Manifest } from './manifest.js';
 import { loadOptionsOf } from '../model/load-options.js';
@@ -32,6 +32,8 @@ export interface EnvOptions {
   rollback?: boolean;
   /** --switch-generation N */
   generation?: number;
+  /** --max-moves N: the move budget of the dynamic planners (docs/gendist.md, "Moves"). */
+  maxMoves?: number;
 }
 
 /** The environment variable naming the IDs file while the services model is evaluated. */
@@ -105,7 +107,7 @@ function idsFormat(file: string): 'json' | 'xml' | 'nix' {
 export async function planManifest(
   options: EnvOptions,
   infrastructureFile: string,
-  deploy: Pick<DeployOptions, 'stateDir' | 'profile' | 'dryRun'>,
+  deploy: Pick<DeployOptions, 'stateDir' | 'profile' | 'dryRun'> & Pick<Partial<DeployOptions>, 'print'>,
   log: (line: string) => void,
 ): Promise<Manifest> {
   const say = coordinator(log);
@@ -126,7 +128,10 @@ export async function planManifest(
     ...(options.filters ? { filters: options.filters } : {}),
     stateDir: deploy.stateDir,
     profile: deploy.profile,
+    ...(options.maxMoves !== undefined ? { maxMoves: options.maxMoves } : {}),
+    warn: (message) => say(`warning: ${message}`),
   });
+  if (deploy.dryRun) await printDistributionDiff(generated.previousDistribution, generated.distribution, deploy.print ?? log);
   let services = generated.services;
   if (options.idResources && options.ids) {
     say('Updating the ID assignments...');
@@ -175,6 +180,16 @@ export async function planManifest(
       ...(options.infrastructure ? { infrastructure: path.resolve(options.infrastructure) } : {}),
     },
   });
+}
+
+/**
+ * --dry-run: the plan diff of the distribution against the deployed one (src/qos/plan-diff.ts), per
+ * service kept / moved / added / removed, before the transition plan.
+ */
+async function printDistributionDiff(previous: Distribution | null, next: Distribution, print: (line: string) => void): Promise<void> {
+  const { diffDistributions, formatPlanDiff } = await import('../qos/plan-diff.js');
+  print(`Distribution changes (${previous ? 'against the deployed distribution' : 'nothing deployed yet'}):`);
+  for (const line of formatPlanDiff(diffDistributions(previous, next)).trimEnd().split('\n')) print(`  ${line}`);
 }
 
 export async function withWorkDir<T>(run: (dir: string) => Promise<T>): Promise<T> {

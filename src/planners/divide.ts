@@ -40,7 +40,7 @@ export class InsufficientCapacityError extends PlanningError {
 }
 
 /** A numeric property value: numbers, or strings holding a number (as the C tools' atoi reads XML text). */
-function numeric(value: Value): number | undefined {
+export function numeric(value: Value): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value === 'string' && /^\s*[-+]?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
   return undefined;

@@ -16,6 +16,11 @@ import { mapBoundServicesToPrevious } from './map-bound-services-to-previous.js'
 import { mapListOnAttr } from './map-list-on-attr.js';
 import { mapStatefulToPrevious } from './map-stateful-to-previous.js';
 import { order } from './order.js';
+import { antiAffinity, antiAffinityParamError } from './anti-affinity.js';
+import { divideResources, parseResources, type Resource } from './divide-resources.js';
+import { moveBudgetError, withMoveBudget } from './moves.js';
+import { parsePreferences, prefer } from './prefer.js';
+import { spread, spreadParamError } from './spread.js';
 
 /** What every filter call can fall back on. */
 export interface FilterContext {
@@ -24,6 +29,12 @@ export interface FilterContext {
   initialDistribution: Distribution;
   previousDistribution: Distribution | null;
   explainer?: Explainer;
+  /** `--max-moves N`: the default move budget of the dynamic planners (a step's `maxMoves` overrides it). */
+  maxMoves?: number;
+  /** Warnings of the planners (a move budget that had to be exceeded); the command prints them. */
+  warn?: (message: string) => void;
+  /** How many dynamic planner steps ran with a move budget (set by runFilter). */
+  dynamicRuns?: number;
 }
 
 /** A filter call's arguments after the models are resolved. */
@@ -46,6 +57,13 @@ export interface FilterSpec {
   /** False for catalogue filters whose parameters are not known (anything is accepted). */
   strictParams?: boolean;
   run(args: ResolvedArgs, trace?: StepTrace): Distribution | Promise<Distribution>;
+  /** Checks of parameters that are not plain strings (lists, numbers); returns the problem, if any. */
+  check?(params: Record<string, unknown>): string | undefined;
+  /**
+   * A dynamic planner: it takes the previous distribution and a move budget `maxMoves`
+   * (docs/gendist.md, "Moves"); without one in the call, the run's `--max-moves` is used.
+   */
+  dynamic?: boolean;
 }
 
 const EXACT_PARAMS = ['exact', 'timeLimit'] as const;
@@ -63,6 +81,32 @@ const spec = (name: string, params: readonly string[], run: FilterSpec['run'], u
   run,
 });
 
+/** A message of a parse function's error (the `filter X: ` prefix is added by checkParams). */
+const problemOf = (parse: () => unknown) => (): string | undefined => {
+  try {
+    parse();
+    return undefined;
+  } catch (error) {
+    return error instanceof ModelError ? error.detail.replace(/^\w+: /, '') : String(error);
+  }
+};
+
+const divideResource = (a: ResolvedArgs): Resource[] => [{ serviceProperty: String(a.serviceProperty), targetProperty: String(a.targetProperty) }];
+
+/** The filters of issue 17 (several capacities, spread, preferences, anti-affinity): additive to the reference set. */
+function placementFilters(): FilterSpec[] {
+  return [
+    {
+      ...spec('divideResources', ['strategy'], (a, t) => withMoveBudget('divideResources', a, parseResources('divideResources', a.resources), (x, tr) => divideResources(x as never, tr), t), true, ['resources', 'maxMoves']),
+      check: (p) => problemOf(() => parseResources('divideResources', p.resources))() ?? moveBudgetError(p.maxMoves),
+      dynamic: true,
+    },
+    { ...spec('spread', ['targetProperty'], (a, t) => spread(a as never, t), true, ['instances', 'groupBy', 'narrow']), check: spreadParamError },
+    { ...spec('prefer', [], (a, t) => prefer(a as never, t), true, ['preferences']), check: (p) => problemOf(() => parsePreferences(p.preferences))() },
+    { ...spec('antiAffinity', [], (a, t) => antiAffinity(a as never, t), true, ['serviceNames', 'targetProperty']), check: antiAffinityParamError },
+  ];
+}
+
 /** The reference filters; a fresh object (catalogues merge over it). */
 export function referenceFilters(): Record<string, FilterSpec> {
   const list: FilterSpec[] = [
@@ -74,12 +118,17 @@ export function referenceFilters(): Record<string, FilterSpec> {
     spec('mapBoundServicesToPrevious', [], (a, t) => mapBoundServicesToPrevious(a, t)),
     spec('divideRoundRobin', [], (a, t) => divideRoundRobin(a, t)),
     spec('order', ['targetProperty'], (a, t) => order(a as never, t)),
-    spec('divide', ['strategy', 'serviceProperty', 'targetProperty'], (a, t) => divide(a as never, t)),
+    {
+      ...spec('divide', ['strategy', 'serviceProperty', 'targetProperty'], (a, t) => withMoveBudget('divide', a, divideResource(a), (x, tr) => divide(x as never, tr), t), true, ['maxMoves']),
+      check: (p) => moveBudgetError(p.maxMoves),
+      dynamic: true,
+    },
     // The graph planners: `exact` (boolean) and `timeLimit` (seconds) ask for the exact mode (docs/graph.md).
     spec('minsetcover', ['targetProperty'], async (a, t) => (await loadGraph()).graphFilter('minsetcover', a as never, t), true, EXACT_PARAMS),
     spec('multiwaycut', [], async (a, t) => (await loadGraph()).graphFilter('multiwaycut', a, t), true, EXACT_PARAMS),
     // graphcol needs no distribution; when one is given its candidates are used.
     spec('graphcol', [], async (a, t) => (await loadGraph()).graphFilter('graphcol', a, t), false, EXACT_PARAMS),
+    ...placementFilters(),
   ];
   return Object.fromEntries(list.map((s) => [s.name, s]));
 }
@@ -95,6 +144,8 @@ export function checkParams(filter: FilterSpec, params: Record<string, unknown>,
     if (value === undefined || value === null) throw new ModelError(undefined, undefined, `filter ${filter.name}: missing parameter "${param}"`);
     if (typeof value !== 'string') throw new ModelError(undefined, undefined, `filter ${filter.name}: parameter "${param}" must be a string`);
   }
+  const problem = filter.check?.(params);
+  if (problem !== undefined) throw new ModelError(undefined, undefined, `filter ${filter.name}: ${problem}`);
   if (rejectUnknown && filter.strictParams !== false) {
     const known = new Set([...filter.params, ...(filter.optional ?? [])]);
     for (const key of Object.keys(params)) {
@@ -131,6 +182,11 @@ export function runFilterSync(filter: FilterSpec, args: Partial<ResolvedArgs> & 
     distribution: args.distribution ?? context.initialDistribution,
     previousDistribution: args.previousDistribution === undefined ? context.previousDistribution : args.previousDistribution,
   };
+  if (filter.dynamic) {
+    if (resolved.maxMoves === undefined && context.maxMoves !== undefined) resolved.maxMoves = context.maxMoves;
+    if (resolved.maxMoves !== undefined && resolved.maxMoves !== null) context.dynamicRuns = (context.dynamicRuns ?? 0) + 1;
+    if (context.warn) resolved.warn = context.warn;
+  }
   if (!filter.usesDistribution && args.distribution === undefined) delete (resolved as Partial<ResolvedArgs>).distribution;
   const step = context.explainer?.begin(label(filter, args));
   if (!step) return filter.run(resolved, undefined);

@@ -20,28 +20,38 @@ export interface GendistOptions extends LoadOptions {
   stateDir?: string;
   profile?: string;
   explain?: boolean;
+  /** `--max-moves N`: the move budget of the dynamic planners (docs/gendist.md, "Moves"). */
+  maxMoves?: number;
+  /** Where warnings go (e.g. a --max-moves budget that had to be exceeded); default: none. */
+  warn?: (message: string) => void;
 }
 
 export interface GendistResult {
   distribution: Distribution;
   services: Services;
   infrastructure: Infrastructure;
+  /** The previous distribution the policy got (null = none). */
+  previousDistribution: Distribution | null;
+}
+
+/**
+ * A previous distribution read from a file. JSON/XML ones (files or stdin) may name machines that are
+ * gone: no target check for them; Nix ones are resolved against the infrastructure.
+ */
+export async function loadPreviousDistributionFile(file: string, loadOptions: LoadOptions, infrastructure: Infrastructure): Promise<Distribution> {
+  const load = await import('../model/load.js');
+  const data = file === '-'
+    ? ['json', 'xml'].includes((await import('../model/formats/detect.js')).formatFromContent(await (await import('../io/input.js')).readText('-')))
+    : /\.(json|xml)$/i.test(file);
+  if (data) {
+    const { distributionFromRaw } = await import('../model/schemas.js');
+    return distributionFromRaw(await load.loadRaw('distribution', file, loadOptions), file);
+  }
+  return load.loadDistribution(file, { ...loadOptions, infrastructure });
 }
 
 async function loadPrevious(options: GendistOptions, loadOptions: LoadOptions, infrastructure: Infrastructure): Promise<Distribution | null> {
-  if (options.previousDistribution) {
-    const file = options.previousDistribution;
-    const load = await import('../model/load.js');
-    // JSON/XML previous distributions (files or stdin) may name machines that are gone: no target check for them.
-    const data = file === '-'
-      ? ['json', 'xml'].includes((await import('../model/formats/detect.js')).formatFromContent(await (await import('../io/input.js')).readText('-')))
-      : /\.(json|xml)$/i.test(file);
-    if (data) {
-      const { distributionFromRaw } = await import('../model/schemas.js');
-      return distributionFromRaw(await load.loadRaw('distribution', file, loadOptions), file);
-    }
-    return load.loadDistribution(file, { ...loadOptions, infrastructure });
-  }
+  if (options.previousDistribution) return loadPreviousDistributionFile(options.previousDistribution, loadOptions, infrastructure);
   // The deployment state of dydisnix-env (src/deploy/state.ts): <state-dir>/<profile>/manifest.json.
   const state = await import('../deploy/state.js');
   return state.previousDistributionFromState(options.stateDir ?? state.defaultStateDir(), options.profile ?? state.DEFAULT_PROFILE);
@@ -56,7 +66,15 @@ export async function gendist(options: GendistOptions, explainer?: Explainer): P
     ? await load.loadDistribution(options.distribution, { ...loadOptions, infrastructure, services })
     : createCartesianProduct({ services, infrastructure });
   const previousDistribution = await loadPrevious(options, loadOptions, infrastructure);
-  const context: FilterContext = { services, infrastructure, initialDistribution, previousDistribution, ...(explainer ? { explainer } : {}) };
+  const context: FilterContext = {
+    services,
+    infrastructure,
+    initialDistribution,
+    previousDistribution,
+    ...(explainer ? { explainer } : {}),
+    ...(options.maxMoves !== undefined ? { maxMoves: options.maxMoves } : {}),
+    ...(options.warn ? { warn: options.warn } : {}),
+  };
   const { runPolicy } = await import('./policy.js');
   const distribution = await runPolicy(context, {
     ...(options.qos ? { qosFile: options.qos } : {}),
@@ -73,5 +91,8 @@ export async function gendist(options: GendistOptions, explainer?: Explainer): P
     unknown.sort(compareNames);
     throw new ModelError(options.qos, `result.${unknown[0]}`, `the QoS model's result names ${unknown.map((s) => `"${s}"`).join(', ')}, not in the services model ${options.services}`);
   }
-  return { distribution, services, infrastructure };
+  if (options.maxMoves !== undefined && !context.dynamicRuns) {
+    options.warn?.('--max-moves has no effect: the QoS policy ran no dynamic planner (divide or divideResources; docs/gendist.md, "Moves")');
+  }
+  return { distribution, services, infrastructure, previousDistribution };
 }
