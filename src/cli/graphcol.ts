@@ -9,6 +9,7 @@ interface GraphcolCliOptions extends ModelCliOptions {
   services?: string;
   infrastructure?: string;
   distribution?: string;
+  output?: string;
   searchBudget?: string;
 }
 
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     .option('--output-xml', 'write the XML form instead of a Nix expression')
     .option('--output-json', 'write the JSON form instead of a Nix expression')
     .option('--output-graph', 'write the dependency graph (uncoloured) as DOT')
+    .option('-o, --output <file>', 'write the output to FILE (atomically) instead of stdout')
     .option('--output-resolved-graph', 'write the coloured graph as DOT')
     .action(async (options: GraphcolCliOptions) => {
       await run(options, argv);
@@ -54,15 +56,15 @@ async function run(options: GraphcolCliOptions, argv: readonly string[]): Promis
   const graph = planner.graphcolGraph({ services, infrastructure, ...(distribution ? { distribution } : {}) });
   if (mode === 'graph') {
     const { graphcolDot } = await import('../planners/graph/dot.js');
-    await emit(await graphcolDot(graph));
+    await emit(await graphcolDot(graph), options.output);
     return;
   }
   const { resolved } = planner.solveGraphcol(graph, { searchBudget: budget });
   if (mode === 'resolved-graph') {
     const { graphcolDot } = await import('../planners/graph/dot.js');
-    await emit(await graphcolDot(resolved));
+    await emit(await graphcolDot(resolved), options.output);
     return;
   }
   const { formatDistribution } = await import('../model/write.js');
-  await emit(await formatDistribution(planner.colouringDistribution(resolved), mode, 'plain'));
+  await emit(await formatDistribution(planner.colouringDistribution(resolved), mode, 'plain'), options.output);
 }

@@ -10,6 +10,7 @@ interface MinsetcoverCliOptions extends ModelCliOptions {
   infrastructure?: string;
   distribution?: string;
   targetProperty?: string;
+  output?: string;
 }
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
@@ -20,14 +21,19 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     examples: [
       'dydisnix-minsetcover -s services.nix -i infrastructure.nix -d distribution.nix --target-property cost',
       'dydisnix-minsetcover -s fixtures/graph/services.json -i fixtures/graph/infrastructure-cost.json -d fixtures/graph/distribution-3.json --target-property cost --output-json',
+      'dydisnix-minsetcover -s services.json -i infrastructure.json -d distribution.json --target-property cost --output-resolved-graph | dot -Tsvg > cover.svg',
     ],
-    notes: 'A missing cost property counts as 0. Services without any candidate keep an empty list; a warning on stderr names them.',
+    notes:
+      'Output: a Nix expression by default; --output-xml, --output-json, --output-graph (the problem graph as DOT) or --output-resolved-graph (after covering). The last one given wins.\nA missing cost property counts as 0. Services without any candidate keep an empty list; a warning on stderr names them.',
   });
   addOutputFormatOptions(addModelInputOptions(program))
     .option('-s, --services <file>', 'services model')
     .option('-i, --infrastructure <file>', 'infrastructure model')
     .option('-d, --distribution <file>', 'candidate distribution')
     .option('--target-property <name>', 'numeric target property holding the cost of a target')
+    .option('--output-graph', 'write the problem graph (services, candidate machines and their costs) as DOT')
+    .option('--output-resolved-graph', 'write the covering (each service on its machine, machines used and total cost) as DOT')
+    .option('-o, --output <file>', 'write the output to FILE (atomically) instead of stdout')
     .action(async (options: MinsetcoverCliOptions) => {
       await run(options, argv);
     });
@@ -40,20 +46,32 @@ async function run(options: MinsetcoverCliOptions, argv: readonly string[]): Pro
   if (!options.infrastructure) throw new UsageError('An infrastructure configuration file must be specified! (-i FILE)');
   if (!options.distribution) throw new UsageError('A distribution configuration file must be specified! (-d FILE)');
   if (!options.targetProperty) throw new UsageError('A target property must be specified! (--target-property NAME, the cost)');
-  const format = lastOutputMode(argv, ['nix', 'xml', 'json']) as 'nix' | 'xml' | 'json';
+  const mode = lastOutputMode(argv, ['nix', 'xml', 'json', 'graph', 'resolved-graph']);
   const load = await import('../model/load.js');
   const loadOptions = loadOptionsOf(options);
   const [services, infrastructure] = await Promise.all([load.loadServices(options.services, loadOptions), load.loadInfrastructure(options.infrastructure, loadOptions)]);
   const distribution = await load.loadDistribution(options.distribution, { ...loadOptions, infrastructure, services });
-  const { minsetcoverPlan, uncoverableWarning } = await import('../planners/graph/minsetcover.js');
-  let result;
+  const planner = await import('../planners/graph/minsetcover.js');
+  let graph;
   try {
-    result = minsetcoverPlan({ services, infrastructure, distribution, targetProperty: options.targetProperty });
+    graph = planner.minsetcoverGraph({ services, infrastructure, distribution, targetProperty: options.targetProperty });
   } catch (error) {
     const { withModelFile } = await import('../planners/common.js');
     throw withModelFile(error, { services: options.services, infrastructure: options.infrastructure, distribution: options.distribution });
   }
-  if (result.stats.uncoverable.length > 0) process.stderr.write(`dydisnix-minsetcover: ${uncoverableWarning(result.stats.uncoverable)}\n`);
+  if (mode === 'graph') {
+    const { minsetcoverDot } = await import('../planners/graph/dot.js');
+    await emit(await minsetcoverDot(graph), options.output);
+    return;
+  }
+  const { assignment, stats } = planner.solveMinsetcover(graph);
+  if (stats.uncoverable.length > 0) process.stderr.write(`dydisnix-minsetcover: ${planner.uncoverableWarning(stats.uncoverable)}\n`);
+  const { appHostDistribution, resolvedGraph } = await import('../planners/graph/multiwaycut.js');
+  if (mode === 'resolved-graph') {
+    const { minsetcoverDot } = await import('../planners/graph/dot.js');
+    await emit(await minsetcoverDot(resolvedGraph(graph, assignment)), options.output);
+    return;
+  }
   const { formatDistribution } = await import('../model/write.js');
-  await emit(await formatDistribution(result.distribution, format, 'plain'));
+  await emit(await formatDistribution(appHostDistribution(graph, assignment), mode, 'plain'), options.output);
 }
