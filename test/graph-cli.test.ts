@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixture, runBin, writeTree } from './helpers.js';
 
@@ -37,12 +38,13 @@ describe('dydisnix-multiwaycut', () => {
     const args = ['-s', f('services.json'), '-i', f('infrastructure-2.json'), '-d', f('distribution-2.json')];
     const graph = await runBin('dydisnix-multiwaycut', [...args, '--output-json', '--output-graph']);
     expect(graph.code).toBe(0);
-    expect(graph.stdout.match(/n&#178;/g)).toHaveLength(12); // 6 candidate edges, label + weight
-    expect(graph.stdout).toContain('"app:testService1" -- "app:testService2"');
+    expect(graph.stdout.match(/-- "host:/g)).toHaveLength(6); // 6 candidate edges
+    expect(graph.stdout).not.toContain('n&#178;');
+    expect(graph.stdout).toContain('"app:testService2" -- "app:testService1"');
     acceptedByDot(graph.stdout);
     const resolved = await runBin('dydisnix-multiwaycut', [...args, '--output-graph', '--output-resolved-graph']);
-    expect(resolved.stdout.match(/n&#178;/g)).toHaveLength(6);
-    expect(resolved.stdout).not.toContain('host:testtarget2" [\n    label = "n');
+    expect(resolved.stdout.match(/-- "host:/g)).toHaveLength(3);
+    expect(resolved.stdout).toContain('links across machines: 0 of 3');
     acceptedByDot(resolved.stdout);
     const json = await runBin('dydisnix-multiwaycut', [...args, '--output-graph', '--output-json']);
     expect(JSON.parse(json.stdout)).toEqual(allOnTarget1);
@@ -120,11 +122,12 @@ describe('dydisnix-graphcol', () => {
     const graph = await runBin('dydisnix-graphcol', ['-s', f('services.json'), '-i', f('infrastructure-2.json'), '--output-graph']);
     expect(graph.code).toBe(0);
     expect(graph.stdout).toContain('shape = "Mrecord"');
-    expect(graph.stdout).toContain('"testService1" -- "testService2"');
+    expect(graph.stdout).toContain('"testService2" -- "testService1"');
     acceptedByDot(graph.stdout);
     const resolved = await runBin('dydisnix-graphcol', ['-s', f('services.json'), '-i', f('infrastructure-3.json'), '--output-resolved-graph']);
     expect(resolved.code).toBe(0);
-    expect(resolved.stdout).toContain('label = "<f0> testService3|<f1> 2"');
+    expect(resolved.stdout).toContain('label = "<f0> testService3|<f1> testtarget3"');
+    expect(resolved.stdout).toContain('machines used: 3 of 3');
     acceptedByDot(resolved.stdout);
   });
 
@@ -177,6 +180,26 @@ describe('dydisnix-minsetcover', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('infrastructure-3.json: infrastructure.testtarget1.properties.hostname: the cost must be a number');
+  });
+
+  it('prints the problem graph and the covering as DOT, to stdout or atomically to -o FILE', async () => {
+    const args = ['-s', f('services.json'), '-i', f('infrastructure-3.json'), '-d', f('distribution-3.json'), '--target-property', 'cost'];
+    const graph = await runBin('dydisnix-minsetcover', [...args, '--output-json', '--output-graph']);
+    expect(graph.code).toBe(0);
+    expect(graph.stdout).toContain('label = "testtarget2\\ncost 2";');
+    expect(graph.stdout.match(/-- "host:/g)).toHaveLength(9);
+    acceptedByDot(graph.stdout);
+    const dir = await writeTree({});
+    const resolved = await runBin('dydisnix-minsetcover', [...args, '--output-resolved-graph', '-o', `${dir}/cover.dot`]);
+    expect(resolved.code).toBe(0);
+    expect(resolved.stdout).toBe('');
+    const text = readFileSync(`${dir}/cover.dot`, 'utf8');
+    expect(text).toContain('machines used: 1 of 3, total cost 2');
+    acceptedByDot(text);
+    const json = await runBin('dydisnix-minsetcover', [...args, '--output-json', '-o', `${dir}/cover.json`]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(readFileSync(`${dir}/cover.json`, 'utf8'))).toEqual({ testService1: ['testtarget2'], testService2: ['testtarget2'], testService3: ['testtarget2'] });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('checks the required options in the original order', async () => {

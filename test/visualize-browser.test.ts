@@ -220,6 +220,21 @@ describe('the generated catalogue in a real browser', () => {
     expect(image.naturalWidth).toBeGreaterThan(0);
     expect(image.width).toBeGreaterThan(0);
     expect(await evaluate<string[]>('[...document.querySelectorAll("td:first-child")].map((td) => td.textContent)')).toEqual(['portal', 'portaldb', 'services']);
+    // A title, a summary of the model, dependencies and dependants.
+    expect(await evaluate<string>('document.querySelector("h1").textContent')).toBe('Functional architecture documentation');
+    expect(await evaluate<string>('document.querySelector("p.summary").textContent')).toBe(
+      '9 services in 5 groups, of 3 types: mysql-database (4), process (2), tomcat-webapplication (3)',
+    );
+    expect(await evaluate<string[]>('[...document.querySelectorAll("th")].map((th) => th.textContent)')).toEqual(
+      expect.arrayContaining(['Depends on', 'Used by']),
+    );
+    expect(await evaluate<string>('document.querySelector("tr:nth-child(3) td:last-child").textContent')).toBe('portal, reportingapi');
+    // The diagram is shown at its natural size (never shrunk): its smallest text stays >= 10 px.
+    expect(Math.abs(image.width - image.naturalWidth)).toBeLessThan(1);
+    const svg = await fs.readFile(path.join(catalogue, 'diagram.dot.svg'), 'utf8');
+    const viewBoxWidth = Number(/viewBox="[-\d.]+ [-\d.]+ ([\d.]+) /.exec(svg)![1]);
+    const smallest = Math.min(...[...svg.matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1])));
+    expect((smallest * image.width) / viewBoxWidth).toBeGreaterThanOrEqual(10);
 
     await fs.mkdir(ARTIFACTS, { recursive: true });
     const { data } = (await cdp.send('Page.captureScreenshot', { format: 'png' }, session)) as { data: string };
@@ -235,7 +250,7 @@ describe('the generated catalogue in a real browser', () => {
     expect(await evaluate<string>('document.querySelector("h1").textContent')).toBe('Back-end services');
     expect(await evaluate<number>('document.querySelector("img").naturalWidth')).toBeGreaterThan(0);
     // The diagram links to itself; in the SVG, group nodes link to their pages.
-    expect(await evaluate<string>('document.querySelector("p > a > img").parentElement.getAttribute("href")')).toBe('diagram.dot.svg');
+    expect(await evaluate<string>('document.querySelector("div.diagram > a > img").parentElement.getAttribute("href")')).toBe('diagram.dot.svg');
     await navigate(`${site.base}/services/diagram.dot.svg`);
     const intoLogging = cdp.waitFor('Page.loadEventFired', session);
     const link = '[...document.querySelectorAll("a")].find((a) => a.href.baseVal === "logging/index.html")';
@@ -254,4 +269,20 @@ describe('the generated catalogue in a real browser', () => {
     expect(site.log).toContain('200 /style.css');
     expect(site.log).toContain('200 /services/diagram.dot.svg');
   });
+
+  it('a catalogue generated without pictures says so on every page, and how to get them', async () => {
+    if (missing) throw new Error(missing);
+    // Served by the same server, from a folder beside the first catalogue.
+    const plain = path.join(catalogue, 'without-pictures');
+    const generated = await runBin('dydisnix-generate-services-docs', ['-s', fixture('visualize', 'services.json'), '--output-dir', plain]);
+    expect(generated.code).toBe(0);
+    await navigate(`${site.base}/without-pictures/services/index.html`);
+    expect(await evaluate<number>('document.images.length')).toBe(0);
+    const note = await evaluate<string>('document.querySelector("p.note").textContent');
+    expect(note).toContain('No diagram: this catalogue was generated without an image format.');
+    expect(note).toContain('dydisnix-generate-services-docs -s SERVICES --output-dir DIR --image-format svg');
+    const { data } = (await cdp.send('Page.captureScreenshot', { format: 'png' }, session)) as { data: string };
+    await fs.mkdir(ARTIFACTS, { recursive: true });
+    await fs.writeFile(path.join(ARTIFACTS, 'visualize-catalogue-no-pictures.png'), Buffer.from(data, 'base64'));
+  }, 120_000);
 });

@@ -1,11 +1,12 @@
 /** End-to-end tests of the visualisation commands: the real ./bin files on fixtures/visualize. */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fromDot, type GraphBaseModel } from 'ts-graphviz';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixture, runBin, tempDir } from './helpers.js';
+import { readStat } from '../src/activation/proc.js';
+import { fixture, repoRoot, runBin, tempDir } from './helpers.js';
 
 const F = (name: string) => fixture('visualize', name);
 const SERVICES = F('services.json');
@@ -227,11 +228,12 @@ describe('dydisnix-visualize-infra', () => {
       expect(result.code).toBe(0);
       checkDot(result.stdout);
       const graph = fromDot(result.stdout);
-      expect(graph.subgraphs.map((s) => [s.id, s.get('label')])).toEqual([
-        ['cluster_target_build.local', 'build.local'],
-        ['cluster_target_db-2.example.org', 'db-2.example.org'],
-        ['cluster_target_web-1.example.org', 'web-1.example.org'],
-      ]);
+      expect(graph.subgraphs.map((s) => s.id)).toEqual(['cluster_target_build.local', 'cluster_target_db-2.example.org', 'cluster_target_web-1.example.org']);
+      // The machine's label: its name, hostname and the default properties it has (mem, system).
+      expect(result.stdout).toContain(
+        '<TD COLSPAN="2" ALIGN="LEFT"><B>web-1.example.org</B></TD></TR><TR><TD ALIGN="LEFT">hostname</TD><TD ALIGN="LEFT">web-1.example.org</TD></TR><TR><TD ALIGN="LEFT">mem</TD><TD ALIGN="LEFT">4096</TD></TR><TR><TD ALIGN="LEFT">system</TD><TD ALIGN="LEFT">x86_64-linux</TD></TR></TABLE>',
+      );
+      expect(result.stdout).toContain('<B>db-2.example.org</B></TD></TR><TR><TD ALIGN="LEFT">hostname</TD><TD ALIGN="LEFT">db2.internal</TD></TR></TABLE>');
       expect(shape(result.stdout).nodes).toEqual([
         'build.local:',
         'db-2.example.org:mysql-database',
@@ -240,6 +242,17 @@ describe('dydisnix-visualize-infra', () => {
         'web-1.example.org:tomcat-webapplication',
       ]);
     }
+  });
+
+  it('--properties chooses what is shown under the hostname (* for all)', async () => {
+    const chosen = await runBin('dydisnix-visualize-infra', ['-i', INFRA, '--properties', 'zones, mem,nothing']);
+    expect(chosen.code).toBe(0);
+    expect(chosen.stdout).toContain('<TD ALIGN="LEFT">zones</TD><TD ALIGN="LEFT">eu, us</TD></TR><TR><TD ALIGN="LEFT">mem</TD><TD ALIGN="LEFT">4096</TD></TR></TABLE>');
+    expect(chosen.stdout).not.toContain('x86_64-linux');
+    const all = await runBin('dydisnix-visualize-infra', ['-i', INFRA, '--properties', '*']);
+    expect(all.stdout).toContain('<TD ALIGN="LEFT">zones</TD>');
+    expect(all.stdout).toContain('<TD ALIGN="LEFT">system</TD>');
+    checkDot(all.stdout);
   });
 
   it('renders and fails like the others', async () => {
@@ -334,7 +347,11 @@ describe('dydisnix-visualize', () => {
       nodes: ['db:host-a.lan:mysql-database', 'web:host-a.lan:process'],
       edges: ['web:host-a.lan:process -> db:host-a.lan:mysql-database'],
     });
-    expect(result.stdout).toContain('label = "db &#8594;\\nmysql-schemas";');
+    // A deployment state is drawn live: nothing runs here (no process record), db is not a process unit.
+    expect(result.stdout).toContain('label = "db &#8594;\\nmysql-schemas\\n? not checked";');
+    expect(result.stdout).toContain('label = "web\\n✖ dead: no process record";');
+    const plain = await runBin('dydisnix-visualize', ['--state-dir', state, '-p', 'production', '--no-live']);
+    expect(plain.stdout).toContain('label = "db &#8594;\\nmysql-schemas";');
     // XDG_STATE_HOME/dydisnix and the profile "default" are the defaults.
     const xdg = await scratch();
     await fs.mkdir(path.join(xdg, 'dydisnix', 'default'), { recursive: true });
@@ -342,6 +359,80 @@ describe('dydisnix-visualize', () => {
     const byDefault = await runBin('dydisnix-visualize', [], { env: { XDG_STATE_HOME: xdg } });
     expect(byDefault.code).toBe(0);
     expect(byDefault.stdout).toBe(result.stdout);
+  });
+
+  it('marks each service running / dead / not checked from the deployment state (a real daemon)', async () => {
+    const state = await scratch();
+    const profileDir = path.join(state, 'default');
+    const daemon = spawn('sleep', ['600'], { stdio: 'ignore' });
+    const gone = spawn('true', [], { stdio: 'ignore' });
+    try {
+      const goneExit = new Promise((resolve) => gone.once('exit', resolve));
+      const record = async (service: string, pid: number, startTime: number) => {
+        const file = path.join(profileDir, 'dysnomia', 'host-a', 'processes', 'process', service);
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        const body = { version: 1, component: `/nix/store/${service}`, pidFile: '', bootId: '', starterPid: pid, starterStartTime: startTime, pid, startTime };
+        await fs.writeFile(file, JSON.stringify(body));
+      };
+      const stat = readStat(daemon.pid!)!;
+      await record('api', daemon.pid!, stat.startTime);
+      await goneExit;
+      // The record of a daemon that has exited (its start time cannot match whatever has its PID now).
+      await record('worker', gone.pid!, 1);
+      const manifest = {
+        services: {
+          api: { name: 'api', type: 'process', pkg: '/nix/store/api', dependsOn: ['db'], connectsTo: [] },
+          worker: { name: 'worker', type: 'process', pkg: '/nix/store/worker', dependsOn: ['api'], connectsTo: [] },
+          db: { name: 'db', type: 'mysql-database', pkg: '/nix/store/db', dependsOn: [], connectsTo: [] },
+        },
+        infrastructure: { 'host-a': { properties: { hostname: 'host-a' }, containers: { process: {}, 'mysql-database': {} } } },
+        mappings: [
+          { service: 'api', target: 'host-a', container: 'process' },
+          { service: 'worker', target: 'host-a', container: 'process' },
+          { service: 'db', target: 'host-a', container: 'mysql-database' },
+        ],
+      };
+      await fs.mkdir(profileDir, { recursive: true });
+      await fs.writeFile(path.join(profileDir, 'manifest.json'), JSON.stringify(manifest));
+      const result = await runBin('dydisnix-visualize', ['--state-dir', state, '--live']);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`label = "api\\n● running (pid ${daemon.pid})";`);
+      expect(result.stdout).toMatch(/label = "worker\\n✖ dead: process \d+ is (not running|gone)/);
+      expect(result.stdout).toContain('label = "db\\n? not checked";');
+      expect(result.stdout).toContain('● running</FONT>');
+      checkDot(result.stdout);
+      const mixed = await runBin('dydisnix-visualize', ['-s', SERVICES, '-i', INFRA, '-d', DIST, '--live']);
+      expect(mixed.code).toBe(2);
+      expect(mixed.stderr).toContain('--live checks a deployment');
+    } finally {
+      daemon.kill('SIGKILL');
+    }
+  });
+
+  it('-o FILE writes DOT or the image atomically; binary images are never written to a terminal', async () => {
+    const dir = await scratch();
+    const png = await runBin('dydisnix-visualize', ['-s', SERVICES, '-i', INFRA, '-d', DIST, '-f', 'png', '-o', `${dir}/deployment.png`]);
+    expect(png.code).toBe(0);
+    expect(png.stdout).toBe('');
+    expect(readFileSync(`${dir}/deployment.png`).subarray(1, 4).toString()).toBe('PNG');
+    const dot = await runBin('dydisnix-visualize-services', ['-s', SERVICES, '-o', `${dir}/services.dot`]);
+    expect(dot.code).toBe(0);
+    checkDot(readFileSync(`${dir}/services.dot`, 'utf8'));
+    const page = await runBin('dydisnix-document-services', ['-s', SERVICES, '-o', `${dir}/index.html`]);
+    expect(page.code).toBe(0);
+    expect(readFileSync(`${dir}/index.html`, 'utf8')).toContain('<html');
+    // A terminal on stdout (script(1) gives the command a pseudo-terminal).
+    const command = [path.join(repoRoot, 'bin', 'dydisnix-visualize-infra'), '-i', INFRA, '-f', 'png'].map((a) => `'${a}'`).join(' ');
+    const tty = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      execFile('script', ['-qec', command, '/dev/null'], { encoding: 'utf8' }, (error, stdout) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: stdout }));
+    });
+    expect(tty.out).toContain('not writing png image data to a terminal: give -o FILE (e.g. -o picture.png) or redirect stdout (> picture.png)');
+    expect(tty.out).not.toContain('PNG');
+    expect(tty.code).toBe(2);
+    const batch = await runBin('dydisnix-visualize-services', ['-s', SERVICES, '--batch', '-o', `${dir}/x.dot`]);
+    expect(batch.code).toBe(2);
+    expect(batch.stderr).toContain('batch mode writes into --output-dir');
   });
 
   it('fails clearly without a deployment state or with partial models', async () => {

@@ -21,6 +21,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     .option('--group-subservices', 'collapse the services of subgroups into one row per subgroup')
     .option('--batch', 'write <output-dir>/<group>/index.html for the root and every group, and style.css')
     .option('--output-dir <dir>', 'output folder of batch mode', '.')
+    .option('-o, --output <file>', 'write the page to FILE (atomically) instead of stdout')
     .option('-f, --format <format>', 'image format of the diagrams the pages show (batch mode)')
     .action(async (options: DocumentServicesOptions) => {
       const { documentServicesCommand } = await import('../visualize/commands.js');

@@ -12,7 +12,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'dydisnix-generate-services-docs -s fixtures/visualize/services.json --output-dir catalogue -f png',
     ],
     notes:
-      'Writes <output-dir>/index.html, diagram.dot[.FMT], style.css and <group>/{index.html,diagram.dot[.FMT]}.\nWithout an image format the pages have no pictures (only the DOT files are written). Images need Graphviz dot.',
+      'Writes <output-dir>/index.html, diagram.dot[.FMT], style.css and <group>/{index.html,diagram.dot[.FMT]}.\nWithout an image format only the DOT files are written and each page says how to add the pictures. Images need Graphviz dot.',
   });
   addModelInputOptions(program)
     .option('-s, --services <file>', 'services model (required)')

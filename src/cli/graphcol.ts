@@ -9,6 +9,7 @@ interface GraphcolCliOptions extends ModelCliOptions, ExactCliOptions {
   services?: string;
   infrastructure?: string;
   distribution?: string;
+  output?: string;
   searchBudget?: string;
 }
 
@@ -34,6 +35,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     .option('--output-xml', 'write the XML form instead of a Nix expression')
     .option('--output-json', 'write the JSON form instead of a Nix expression')
     .option('--output-graph', 'write the dependency graph (uncoloured) as DOT')
+    .option('-o, --output <file>', 'write the output to FILE (atomically) instead of stdout')
     .option('--output-resolved-graph', 'write the coloured graph as DOT')
     .action(async (options: GraphcolCliOptions) => {
       await run(options, argv);
@@ -56,7 +58,7 @@ async function run(options: GraphcolCliOptions, argv: readonly string[]): Promis
   const graph = planner.graphcolGraph({ services, infrastructure, ...(distribution ? { distribution } : {}) });
   if (mode === 'graph') {
     const { graphcolDot } = await import('../planners/graph/dot.js');
-    await emit(await graphcolDot(graph));
+    await emit(await graphcolDot(graph), options.output);
     return;
   }
   let resolved;
@@ -72,9 +74,9 @@ async function run(options: GraphcolCliOptions, argv: readonly string[]): Promis
   }
   if (mode === 'resolved-graph') {
     const { graphcolDot } = await import('../planners/graph/dot.js');
-    await emit(await graphcolDot(resolved));
+    await emit(await graphcolDot(resolved), options.output);
     return;
   }
   const { formatDistribution } = await import('../model/write.js');
-  await emit(await formatDistribution(planner.colouringDistribution(resolved), mode, 'plain'));
+  await emit(await formatDistribution(planner.colouringDistribution(resolved), mode, 'plain'), options.output);
 }

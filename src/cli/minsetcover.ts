@@ -10,6 +10,7 @@ interface MinsetcoverCliOptions extends ModelCliOptions, ExactCliOptions {
   infrastructure?: string;
   distribution?: string;
   targetProperty?: string;
+  output?: string;
 }
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
@@ -21,14 +22,19 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'dydisnix-minsetcover -s services.nix -i infrastructure.nix -d distribution.nix --target-property cost',
       'dydisnix-minsetcover -s fixtures/graph/exact-cover-services.json -i fixtures/graph/exact-cover-infrastructure.json -d fixtures/graph/exact-cover-distribution.json --target-property cost --output-json',
       'dydisnix-minsetcover -s services.json -i infrastructure.json -d distribution.json --target-property cost --exact --time-limit 10 --explain',
+      'dydisnix-minsetcover -s services.json -i infrastructure.json -d distribution.json --target-property cost --output-resolved-graph | dot -Tsvg > cover.svg',
     ],
-    notes: 'A missing cost property counts as 0. Services without any candidate keep an empty list; a warning on stderr names them.',
+    notes:
+      'Output: a Nix expression by default; --output-xml, --output-json, --output-graph (the problem graph as DOT) or --output-resolved-graph (after covering). The last one given wins.\nA missing cost property counts as 0. Services without any candidate keep an empty list; a warning on stderr names them.',
   });
   addExactOptions(addOutputFormatOptions(addModelInputOptions(program)))
     .option('-s, --services <file>', 'services model')
     .option('-i, --infrastructure <file>', 'infrastructure model')
     .option('-d, --distribution <file>', 'candidate distribution')
     .option('--target-property <name>', 'numeric target property holding the cost of a target')
+    .option('--output-graph', 'write the problem graph (services, candidate machines and their costs) as DOT')
+    .option('--output-resolved-graph', 'write the covering (each service on its machine, machines used and total cost) as DOT')
+    .option('-o, --output <file>', 'write the output to FILE (atomically) instead of stdout')
     .action(async (options: MinsetcoverCliOptions) => {
       await run(options, argv);
     });
@@ -42,30 +48,43 @@ async function run(options: MinsetcoverCliOptions, argv: readonly string[]): Pro
   if (!options.distribution) throw new UsageError('A distribution configuration file must be specified! (-d FILE)');
   if (!options.targetProperty) throw new UsageError('A target property must be specified! (--target-property NAME, the cost)');
   const exact = exactOptionsOf(options);
-  const format = lastOutputMode(argv, ['nix', 'xml', 'json']) as 'nix' | 'xml' | 'json';
+  const mode = lastOutputMode(argv, ['nix', 'xml', 'json', 'graph', 'resolved-graph']);
   const load = await import('../model/load.js');
   const loadOptions = loadOptionsOf(options);
   const [services, infrastructure] = await Promise.all([load.loadServices(options.services, loadOptions), load.loadInfrastructure(options.infrastructure, loadOptions)]);
   const distribution = await load.loadDistribution(options.distribution, { ...loadOptions, infrastructure, services });
-  const { minsetcoverPlan, uncoverableWarning } = await import('../planners/graph/minsetcover.js');
-  const args = { services, infrastructure, distribution, targetProperty: options.targetProperty };
-  const messages: string[] = [];
-  let result;
+  const planner = await import('../planners/graph/minsetcover.js');
+  let graph;
   try {
-    if (exact) {
-      const [{ minsetcoverExactPlan }, { exactMessages }] = await Promise.all([import('../planners/graph/exact-minsetcover.js'), import('../planners/graph/exact.js')]);
-      result = await minsetcoverExactPlan(args, exact);
-      messages.push(...exactMessages(result.report, options.explain === true));
-    } else {
-      result = minsetcoverPlan(args);
-      if (options.explain) messages.push((await import('../planners/graph/exact.js')).heuristicOnlyMessage('total cost', result.stats.totalCost));
-    }
+    graph = planner.minsetcoverGraph({ services, infrastructure, distribution, targetProperty: options.targetProperty });
   } catch (error) {
     const { withModelFile } = await import('../planners/common.js');
     throw withModelFile(error, { services: options.services, infrastructure: options.infrastructure, distribution: options.distribution });
   }
-  if (result.stats.uncoverable.length > 0) process.stderr.write(`dydisnix-minsetcover: ${uncoverableWarning(result.stats.uncoverable)}\n`);
+  if (mode === 'graph') {
+    const { minsetcoverDot } = await import('../planners/graph/dot.js');
+    await emit(await minsetcoverDot(graph), options.output);
+    return;
+  }
+  let solution;
+  const messages: string[] = [];
+  if (exact) {
+    const [{ solveMinsetcoverExact }, { exactMessages }] = await Promise.all([import('../planners/graph/exact-minsetcover.js'), import('../planners/graph/exact.js')]);
+    solution = await solveMinsetcoverExact(graph, exact);
+    messages.push(...exactMessages(solution.report, options.explain === true));
+  } else {
+    solution = planner.solveMinsetcover(graph);
+    if (options.explain) messages.push((await import('../planners/graph/exact.js')).heuristicOnlyMessage('total cost', solution.stats.totalCost));
+  }
+  const { assignment, stats } = solution;
+  if (stats.uncoverable.length > 0) process.stderr.write(`dydisnix-minsetcover: ${planner.uncoverableWarning(stats.uncoverable)}\n`);
   for (const message of messages) process.stderr.write(`dydisnix-minsetcover: ${message}\n`);
+  const { appHostDistribution, resolvedGraph } = await import('../planners/graph/multiwaycut.js');
+  if (mode === 'resolved-graph') {
+    const { minsetcoverDot } = await import('../planners/graph/dot.js');
+    await emit(await minsetcoverDot(resolvedGraph(graph, assignment)), options.output);
+    return;
+  }
   const { formatDistribution } = await import('../model/write.js');
-  await emit(await formatDistribution(result.distribution, format, 'plain'));
+  await emit(await formatDistribution(appHostDistribution(graph, assignment), mode, 'plain'), options.output);
 }

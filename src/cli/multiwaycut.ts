@@ -9,6 +9,7 @@ interface MultiwaycutCliOptions extends ModelCliOptions, ExactCliOptions {
   services?: string;
   infrastructure?: string;
   distribution?: string;
+  output?: string;
 }
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     .option('--output-xml', 'write the XML form instead of a Nix expression')
     .option('--output-json', 'write the JSON form instead of a Nix expression')
     .option('--output-graph', 'write the problem graph (before the cut) as DOT')
+    .option('-o, --output <file>', 'write the output to FILE (atomically) instead of stdout')
     .option('--output-resolved-graph', 'write the problem graph after solving as DOT')
     .action(async (options: MultiwaycutCliOptions) => {
       await run(options, argv);
@@ -57,7 +59,7 @@ async function run(options: MultiwaycutCliOptions, argv: readonly string[]): Pro
   const graph = planner.multiwaycutGraph({ services, distribution });
   if (mode === 'graph') {
     const { multiwaycutDot } = await import('../planners/graph/dot.js');
-    await emit(await multiwaycutDot(graph));
+    await emit(await multiwaycutDot(graph), options.output);
     return;
   }
   let assignment;
@@ -73,9 +75,9 @@ async function run(options: MultiwaycutCliOptions, argv: readonly string[]): Pro
   }
   if (mode === 'resolved-graph') {
     const { multiwaycutDot } = await import('../planners/graph/dot.js');
-    await emit(await multiwaycutDot(planner.resolvedGraph(graph, assignment)));
+    await emit(await multiwaycutDot(planner.resolvedGraph(graph, assignment)), options.output);
     return;
   }
   const { formatDistribution } = await import('../model/write.js');
-  await emit(await formatDistribution(planner.appHostDistribution(graph, assignment), mode, 'plain'));
+  await emit(await formatDistribution(planner.appHostDistribution(graph, assignment), mode, 'plain'), options.output);
 }

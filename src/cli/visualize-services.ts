@@ -13,7 +13,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'dydisnix-visualize-services -s fixtures/visualize/services.json --batch --output-dir out -f svg',
     ],
     notes:
-      'Inputs may be .xml, .json, .nix or .js/.mjs files (- reads stdin).\n-f renders with Graphviz dot (svg, png, pdf, …): to stdout, or beside each diagram.dot in batch mode.',
+      'Inputs may be .xml, .json, .nix or .js/.mjs files (- reads stdin).\n-f renders with Graphviz dot (svg, png, pdf, …): to stdout or -o FILE (binary formats never to a terminal), or beside each diagram.dot in batch mode.',
   });
   addModelInputOptions(program)
     .option('-s, --services <file>', 'services model (required)')
@@ -21,6 +21,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     .option('--group-subservices', 'collapse the services of subgroups into one node per subgroup')
     .option('--batch', 'write <output-dir>/<group>/diagram.dot for the root and every group (subgroups always collapsed)')
     .option('--output-dir <dir>', 'output folder of batch mode', '.')
+    .option('-o, --output <file>', 'write the DOT or the rendered image to FILE (atomically) instead of stdout')
     .option('-f, --format <format>', 'render with Graphviz dot in this format (svg, png, pdf, …)')
     .action(async (options: VisualizeServicesOptions) => {
       const { visualizeServicesCommand } = await import('../visualize/commands.js');

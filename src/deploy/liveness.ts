@@ -17,8 +17,11 @@ export type Liveness =
   /** Not a process unit, or nothing recorded that can be checked. */
   | { state: 'unknown' };
 
+/** What a check needs to know of a unit (dydisnix-visualize --live checks manifest mappings too). */
+export type ProbedUnit = Pick<Unit, 'type' | 'target' | 'pkg' | 'container'>;
+
 export interface LivenessProbe {
-  probe(unit: Unit): Promise<Liveness>;
+  probe(unit: ProbedUnit): Promise<Liveness>;
 }
 
 const PROCESS_TYPES = new Set(['process']);

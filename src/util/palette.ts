@@ -23,6 +23,25 @@ export function hostColour(host: string): string {
   return PALETTE[hash(host) % PALETTE.length]!;
 }
 
+/**
+ * The colours of the hosts of one picture: each host takes its own colour (`hostColour`) unless a host
+ * earlier in name order (UTF-16 code units) already took it; then the next free palette colour. So up to eight
+ * hosts never share a colour, and a host keeps its colour in every picture without such a clash.
+ * With more hosts than colours, colours repeat (the labels still name the host).
+ */
+export function hostColours(hosts: Iterable<string>): Map<string, string> {
+  const sorted = [...new Set(hosts)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const taken = new Set<number>();
+  const colours = new Map<string, string>();
+  for (const host of sorted) {
+    let slot = hash(host) % PALETTE.length;
+    if (taken.size < PALETTE.length) while (taken.has(slot)) slot = (slot + 1) % PALETTE.length;
+    taken.add(slot);
+    colours.set(host, PALETTE[slot]!);
+  }
+  return colours;
+}
+
 function channel(hex: string, offset: number): number {
   const c = parseInt(hex.slice(offset, offset + 2), 16) / 255;
   return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;

@@ -86,7 +86,7 @@ export async function documentBatch(services: Services, docs: DocsConfig | undef
     const dir = path.join(options.outputDir, group);
     await makeOutputDir(dir);
     const graph = buildServiceGraph(services, group, { context: false, collapse: true }, index);
-    const html = documentPage(graph, docs, { ...(options.format !== undefined ? { imageFormat: options.format } : {}), asRoot: false });
+    const html = documentPage(graph, docs, { ...(options.format !== undefined ? { imageFormat: options.format } : {}), asRoot: false, index });
     const file = path.join(dir, 'index.html');
     await writeFileAtomic(file, html);
     written.push(file);

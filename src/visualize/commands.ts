@@ -3,14 +3,18 @@
  * Model loading is imported lazily so that `--help` and usage errors stay fast.
  */
 import { UsageError } from '../errors.js';
-import { emit } from '../io/atomic.js';
+import { emit, writeFileAtomic } from '../io/atomic.js';
 import type { DocsConfig, Services } from '../model/types.js';
 import { loadOptionsOf } from '../model/load-options.js';
+import type { ServiceStatus, StatusProbe } from './deployment.js';
+import path from 'node:path';
 
 export interface ModelInputOptions {
   extraParams?: string;
   showTrace?: boolean;
   xml?: boolean;
+  /** -o/--output FILE: instead of stdout (written atomically). */
+  output?: string;
 }
 
 
@@ -34,11 +38,20 @@ export async function normaliseGroup(services: Services, group: string | undefin
   return normalised;
 }
 
-/** Write DOT to stdout, or the rendered image when a format is given. */
-async function emitGraph(dot: string, format: string | undefined, what: string): Promise<void> {
-  if (format === undefined) return emit(dot);
+/** `-f FMT` given: check it, and refuse binary output to a terminal before anything is loaded. */
+async function checkRendering(format: string | undefined, output: string | undefined): Promise<void> {
+  if (format === undefined) return;
+  const { checkFormat, refuseBinaryToTerminal } = await import('./render.js');
+  checkFormat(format);
+  refuseBinaryToTerminal(format, output);
+}
+
+/** Write DOT, or the rendered image when a format is given, to stdout or atomically to `output` (-o). */
+async function emitGraph(dot: string, format: string | undefined, what: string, output: string | undefined): Promise<void> {
+  if (format === undefined) return emit(dot, output);
   const { renderDot } = await import('./render.js');
   const image = await renderDot(dot, format, what);
+  if (output !== undefined && output !== '-') return writeFileAtomic(output, image);
   await new Promise<void>((resolve, reject) => process.stdout.write(image, (error) => (error ? reject(error) : resolve())));
 }
 
@@ -53,7 +66,8 @@ export interface VisualizeServicesOptions extends ModelInputOptions {
 
 export async function visualizeServicesCommand(options: VisualizeServicesOptions): Promise<void> {
   const file = required(options.services, NEED_SERVICES);
-  if (options.format !== undefined) (await import('./render.js')).checkFormat(options.format);
+  if (options.batch && options.output !== undefined) throw new UsageError('-o/--output names one file; batch mode writes into --output-dir');
+  await checkRendering(options.format, options.batch ? 'batch' : options.output);
   const { loadServices } = await import('../model/load.js');
   const services = await loadServices(file, loadOptionsOf(options));
   if (options.batch) {
@@ -63,21 +77,32 @@ export async function visualizeServicesCommand(options: VisualizeServicesOptions
   }
   const group = await normaliseGroup(services, options.group);
   const { servicesDot } = await import('./services-dot.js');
-  await emitGraph(await servicesDot(services, group, options.groupSubservices ?? false), options.format, group === '' ? 'the services graph' : `the graph of group ${group}`);
+  await emitGraph(await servicesDot(services, group, options.groupSubservices ?? false), options.format, group === '' ? 'the services graph' : `the graph of group ${group}`, options.output);
 }
 
 export interface VisualizeInfraOptions extends ModelInputOptions {
   infrastructure?: string;
   format?: string;
+  /** --properties mem,cpu (or `*`). */
+  properties?: string;
+}
+
+/** `--properties a,b` → names; `*` → all; empty → the hostname only. */
+export function propertyList(text: string | undefined): readonly string[] | '*' | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim() === '*') return '*';
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  return [...new Set(names)];
 }
 
 export async function visualizeInfraCommand(options: VisualizeInfraOptions): Promise<void> {
   const file = required(options.infrastructure, 'an infrastructure model must be specified: -i FILE');
-  if (options.format !== undefined) (await import('./render.js')).checkFormat(options.format);
+  await checkRendering(options.format, options.output);
   const { loadInfrastructure } = await import('../model/load.js');
   const infrastructure = await loadInfrastructure(file, loadOptionsOf(options));
   const { infrastructureDot } = await import('./infra-dot.js');
-  await emitGraph(await infrastructureDot(infrastructure), options.format, 'the infrastructure graph');
+  const properties = propertyList(options.properties);
+  await emitGraph(await infrastructureDot(infrastructure, properties === undefined ? {} : { properties }), options.format, 'the infrastructure graph', options.output);
 }
 
 export interface VisualizeOptions extends ModelInputOptions {
@@ -88,16 +113,25 @@ export interface VisualizeOptions extends ModelInputOptions {
   profile?: string;
   containers?: boolean;
   format?: string;
+  /** --live / --no-live (default: live when reading a deployment state). */
+  live?: boolean;
 }
 
-export async function visualizeCommand(options: VisualizeOptions): Promise<void> {
-  if (options.format !== undefined) (await import('./render.js')).checkFormat(options.format);
+export interface VisualizeServices {
+  /** The liveness check of a deployment whose state is in `profileDir` (from the CLI layer: visualize does not import deploy). */
+  liveProbe?: (profileDir: string) => StatusProbe;
+}
+
+export async function visualizeCommand(options: VisualizeOptions, provided: VisualizeServices = {}): Promise<void> {
+  await checkRendering(options.format, options.output);
   const given = [options.services, options.infrastructure, options.distribution].filter((f) => f !== undefined).length;
-  const { deploymentDot, mappingsOfDistribution } = await import('./deployment.js');
+  const { deploymentDot, liveStatus, mappingsOfDistribution } = await import('./deployment.js');
   let architecture;
+  let status: Map<string, ServiceStatus> | undefined;
   if (given > 0) {
     if (given < 3) throw new UsageError('the deployment architecture needs all three models: -s SERVICES -i INFRASTRUCTURE -d DISTRIBUTION (or none of them to read a deployment state)');
     if (options.stateDir !== undefined || options.profile !== undefined) throw new UsageError('give either -s/-i/-d or --state-dir/-p, not both');
+    if (options.live === true) throw new UsageError('--live checks a deployment: read it with --state-dir/-p instead of -s/-i/-d');
     const load = await import('../model/load.js');
     const loadOptions = loadOptionsOf(options);
     const services = await load.loadServices(options.services!, loadOptions);
@@ -106,9 +140,11 @@ export async function visualizeCommand(options: VisualizeOptions): Promise<void>
     architecture = { services, infrastructure, mappings: mappingsOfDistribution(services, distribution) };
   } else {
     const { DEFAULT_PROFILE, defaultStateDir, manifestPath, readManifest } = await import('./manifest.js');
-    architecture = await readManifest(manifestPath(options.stateDir ?? defaultStateDir(), options.profile ?? DEFAULT_PROFILE));
+    const file = manifestPath(options.stateDir ?? defaultStateDir(), options.profile ?? DEFAULT_PROFILE);
+    architecture = await readManifest(file);
+    if (options.live !== false && provided.liveProbe) status = await liveStatus(architecture, provided.liveProbe(path.dirname(file)));
   }
-  await emitGraph(await deploymentDot(architecture, { containers: options.containers ?? true }), options.format, 'the deployment architecture');
+  await emitGraph(await deploymentDot(architecture, { containers: options.containers ?? true, ...(status ? { status } : {}) }), options.format, 'the deployment architecture', options.output);
 }
 
 export interface DocumentServicesOptions extends VisualizeServicesOptions {
@@ -123,6 +159,7 @@ async function loadDocs(options: DocumentServicesOptions): Promise<DocsConfig | 
 
 export async function documentServicesCommand(options: DocumentServicesOptions): Promise<void> {
   const file = required(options.services, NEED_SERVICES);
+  if (options.batch && options.output !== undefined) throw new UsageError('-o/--output names one file; batch mode writes into --output-dir');
   if (options.format !== undefined) (await import('./render.js')).checkFormat(options.format);
   const { loadServices } = await import('../model/load.js');
   const services = await loadServices(file, loadOptionsOf(options));
@@ -133,9 +170,10 @@ export async function documentServicesCommand(options: DocumentServicesOptions):
     return;
   }
   const group = await normaliseGroup(services, options.group);
-  const { buildServiceGraph } = await import('./graph.js');
+  const { buildServiceGraph, indexServices } = await import('./graph.js');
   const { documentPage } = await import('./docs-html.js');
-  await emit(documentPage(buildServiceGraph(services, group, { context: false, collapse: options.groupSubservices ?? false }), docs, { asRoot: true }));
+  const index = indexServices(services);
+  await emit(documentPage(buildServiceGraph(services, group, { context: false, collapse: options.groupSubservices ?? false }, index), docs, { asRoot: true, index }), options.output);
 }
 
 export interface GenerateDocsOptions extends ModelInputOptions {

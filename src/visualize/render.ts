@@ -25,3 +25,20 @@ export async function renderDot(dot: string, format: string, what = 'the graph')
     throw new ToolError(`cannot render ${what} as ${format}: dot failed${failure.exitCode !== undefined ? ` (exit ${failure.exitCode})` : ''}${stderr ? `: ${stderr}` : ''}`);
   }
 }
+
+/** Graphviz output formats that are text (the renderer part before any `:`); everything else may be binary. */
+const TEXT_FORMATS = new Set(['svg', 'dot', 'gv', 'xdot', 'canon', 'plain', 'plain-ext', 'json', 'json0', 'dot_json', 'xdot_json', 'ps', 'eps', 'ps2', 'fig', 'imap', 'imap_np', 'cmap', 'cmapx', 'cmapx_np', 'ismap', 'pic', 'pov', 'tk', 'vml', 'mp']);
+
+export function isTextFormat(format: string): boolean {
+  return TEXT_FORMATS.has(format.split(':')[0]!.toLowerCase());
+}
+
+/**
+ * Refuse to write image bytes to a terminal (they would garble it), before any work is done. `output`
+ * is the -o argument (`-` or absent: stdout).
+ */
+export function refuseBinaryToTerminal(format: string, output: string | undefined, stdoutIsTerminal = Boolean(process.stdout.isTTY)): void {
+  if ((output !== undefined && output !== '-') || !stdoutIsTerminal || isTextFormat(format)) return;
+  const extension = format.split(':')[0]!.toLowerCase();
+  throw new UsageError(`not writing ${extension} image data to a terminal: give -o FILE (e.g. -o picture.${extension}) or redirect stdout (> picture.${extension})`);
+}
