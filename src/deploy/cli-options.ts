@@ -58,3 +58,36 @@ export function deployOptionsOf(options: DeployCliOptions, command: string, defa
 }
 
 export { positiveInt };
+
+export interface GenerationCliOptions {
+  listGenerations?: boolean;
+  deleteGenerations?: string;
+}
+
+/** `--list-generations`, `--delete-generations SPEC` (docs/deploy.md, "Generations"). */
+export function addGenerationOptions(program: Command): Command {
+  return program
+    .option('--list-generations', 'list the generations of the profile (the current one marked) and exit')
+    .option('--delete-generations <spec>', 'delete generations: "old" (all but the current), "+N" (keep the N newest) or numbers (1,2)');
+}
+
+/** Runs --list-generations / --delete-generations when given; true when it did (nothing else to do). */
+export async function runGenerationOptions(options: GenerationCliOptions, deploy: DeployOptions): Promise<boolean> {
+  if (options.listGenerations && options.deleteGenerations !== undefined) throw new UsageError('--list-generations and --delete-generations exclude each other');
+  const { generationsOf, formatGenerations, deleteGenerations } = await import('./generations.js');
+  if (options.listGenerations) {
+    process.stdout.write(formatGenerations(await generationsOf(deploy.stateDir, deploy.profile)));
+    return true;
+  }
+  if (options.deleteGenerations !== undefined) {
+    const deleted = await deleteGenerations(deploy.stateDir, deploy.profile, options.deleteGenerations, deploy.command ?? 'dydisnix');
+    deploy.log?.(deleted.length > 0 ? `Deleted generation${deleted.length === 1 ? '' : 's'} ${deleted.join(', ')}` : 'No generation to delete');
+    return true;
+  }
+  return false;
+}
+
+/** What `--rollback` / `--switch-generation N` print when they succeeded. */
+export function reportSwitch(generation: number): void {
+  process.stdout.write(`Switched to generation ${generation}\n`);
+}
