@@ -246,3 +246,83 @@ describe('generations', () => {
     expect((await runBin('dydisnix-processes-switch', [...state(dir), '--undeploy'])).code).toBe(0);
   });
 });
+
+/**
+ * A private single-user Nix store in the test's folder: no daemon, no /nix, no build users, no
+ * sandbox, and no substituters (nothing is fetched from the network).
+ */
+async function nixStoreEnv(dir: string): Promise<NodeJS.ProcessEnv> {
+  const conf = path.join(dir, 'nix-conf');
+  await fs.mkdir(conf, { recursive: true });
+  await fs.writeFile(path.join(conf, 'nix.conf'), 'build-users-group =\nsubstituters =\nsandbox = false\n');
+  return {
+    NIX_STORE_DIR: path.join(dir, 'nix', 'store'),
+    NIX_STATE_DIR: path.join(dir, 'nix', 'var'),
+    NIX_LOG_DIR: path.join(dir, 'nix', 'log'),
+    NIX_CONF_DIR: conf,
+    NIX_REMOTE: '',
+  };
+}
+
+/** A processes model (Nix) whose components are derivations built with /bin/sh (no nixpkgs). */
+const DERIVATION_MODEL = `
+{ stateDir ? null }:
+let
+  component = name: builder: builtins.derivation {
+    inherit name;
+    system = builtins.currentSystem;
+    builder = "/bin/sh";
+    script = ''
+      #!/bin/sh
+      echo "\${name} starting"
+      sh -c 'echo $$ > "$DYSNOMIA_PID_FILE"; exec sleep 1000' &
+    '';
+    args = [ "-c" builder ];
+  };
+  good = "/bin/mkdir -p $out/bin && printf '%s' \\"$script\\" > $out/bin/$name && /bin/chmod +x $out/bin/$name";
+in {
+  hello = { pkg = component "hello-daemon" good; };
+  web = { pkg = component "web-daemon" (if builtins.getEnv "BREAK_WEB" == "1" then "echo 'web: the build broke on purpose' >&2; exit 3" else good); dependencies = [ "hello" ]; };
+}
+`;
+
+describe('Nix components', () => {
+  it('builds derivation pkgs once before the transition, deploys their store paths, and a failed build stops nothing', async () => {
+    const dir = await workDir();
+    const env = await nixStoreEnv(dir);
+    const file = path.join(dir, 'processes.nix');
+    await fs.writeFile(file, DERIVATION_MODEL);
+
+    const dry = await runBin('dydisnix-processes-switch', [...state(dir), '--dry-run', file], { env });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toMatch(/Dry run: would build .*-hello-daemon \(services\.hello\.pkg\)/);
+    await expect(fs.readdir(env.NIX_STORE_DIR!).catch(() => [])).resolves.not.toContainEqual(expect.stringMatching(/-hello-daemon$/));
+
+    const deployed = await runBin('dydisnix-processes-switch', [...state(dir), file], { env });
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(deployed.stderr.match(/Building 2 components: hello, web\.\.\./g)).toHaveLength(1);
+    const query = JSON.parse((await runBin('dydisnix-query', [...state(dir), '--output-json'], { env })).stdout) as QueryJson;
+    const services = query.targets[0]!.services;
+    expect(services.map((s) => s.status)).toEqual(['running', 'running']);
+    for (const s of services) expect(s.component).toMatch(new RegExp(`^${env.NIX_STORE_DIR}/[0-9a-z]{32}-${s.service}-daemon$`));
+    const recorded = JSON.parse(await fs.readFile(path.join(dir, 'state', 'test', 'manifest.json'), 'utf8')) as { services: Record<string, { pkg: string }> };
+    expect(recorded.services.web!.pkg).toBe(services[1]!.component);
+    const hello = await pidOf(dir, 'hello-daemon');
+    expect(alive(hello)).toBe(true);
+
+    // The same model again: built already, nothing rebuilt or restarted.
+    const again = await runBin('dydisnix-processes-switch', [...state(dir), file], { env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toMatch(/Building/);
+    expect(again.stderr).toMatch(/0 activated, 0 deactivated, 2 unchanged/);
+
+    const broken = await runBin('dydisnix-processes-switch', [...state(dir), '--show-trace', file], { env: { ...env, BREAK_WEB: '1' } });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/nix-build failed \(exit status \d+\); nothing was deployed or stopped/);
+    expect(broken.stderr).toMatch(/web: the build broke on purpose/);
+    expect(broken.stderr).not.toMatch(/Deactivating|Activating/);
+    const after = await runBin('dydisnix-query', state(dir), { env });
+    expect(after.code, after.stdout).toBe(0);
+    expect((await runBin('dydisnix-processes-switch', [...state(dir), '--undeploy'], { env })).code).toBe(0);
+  });
+});

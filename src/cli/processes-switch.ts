@@ -66,7 +66,10 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       if (!processes) throw new UsageError('a processes model must be given: dydisnix-processes-switch PROCESSES (or set NIXPROC_PROCESSES)');
       const { processesManifest } = await import('../deploy/processes.js');
       const { profileDir } = await import('../deploy/state.js');
-      const manifest = await processesManifest(processes, profileDir(deployOptions.stateDir, deployOptions.profile), options.showTrace ?? false);
+      const manifest = await processesManifest(processes, profileDir(deployOptions.stateDir, deployOptions.profile), options.showTrace ?? false, {
+        ...(deployOptions.dryRun ? { dryRun: true } : {}),
+        ...(deployOptions.log ? { log: deployOptions.log } : {}),
+      });
       await deploy({ kind: 'switch', manifest }, deployOptions);
     });
   await runProgram(program, normaliseArgv(argv));
