@@ -295,7 +295,7 @@ describe('Nix components', () => {
 
     const dry = await runBin('dydisnix-processes-switch', [...state(dir), '--dry-run', file], { env });
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stderr).toMatch(/Dry run: would build .*-hello-daemon \(services\.hello\.pkg\)/);
+    expect(dry.stderr).toMatch(/Dry run: would build .*-hello-daemon \(processes\.hello\.pkg\)/);
     await expect(fs.readdir(env.NIX_STORE_DIR!).catch(() => [])).resolves.not.toContainEqual(expect.stringMatching(/-hello-daemon$/));
 
     const deployed = await runBin('dydisnix-processes-switch', [...state(dir), file], { env });
@@ -324,5 +324,44 @@ describe('Nix components', () => {
     const after = await runBin('dydisnix-query', state(dir), { env });
     expect(after.code, after.stdout).toBe(0);
     expect((await runBin('dydisnix-processes-switch', [...state(dir), '--undeploy'], { env })).code).toBe(0);
+  });
+  it('dydisnix-env builds the derivation pkg of a Nix services model and deploys its store path', async () => {
+    const dir = await workDir();
+    const env = await nixStoreEnv(dir);
+    await fs.writeFile(
+      path.join(dir, 'services.nix'),
+      `{ system, pkgs, distribution, invDistribution }: {
+  web = {
+    name = "web"; type = "process";
+    pkg = builtins.derivation { name = "web"; inherit system; builder = "/bin/sh";
+      script = "#!/bin/sh\\nsh -c 'echo $$ > \\"$DYSNOMIA_PID_FILE\\"; exec sleep 1000' &\\n";
+      args = [ "-c" "/bin/mkdir -p $out/bin && printf '%s' \\"$script\\" > $out/bin/web && /bin/chmod +x $out/bin/web" ]; };
+  };
+}
+`,
+    );
+    await fs.writeFile(path.join(dir, 'infra.json'), JSON.stringify({ t1: { properties: { hostname: 't1' }, containers: { process: { runtimeDir: path.join(dir, 'run') } } } }));
+    await fs.writeFile(path.join(dir, 'qos.json'), JSON.stringify({ pipeline: [{ filter: 'divideRoundRobin' }] }));
+    const args = ['-s', path.join(dir, 'services.nix'), '-i', path.join(dir, 'infra.json'), '-q', path.join(dir, 'qos.json'), ...state(dir)];
+    const result = await runBin('dydisnix-env', args, { env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/Building 1 component: web\.\.\./);
+    const query = JSON.parse((await runBin('dydisnix-query', [...state(dir), '--output-json'], { env })).stdout) as QueryJson;
+    expect(query.targets[0]!.services[0]).toMatchObject({ service: 'web', status: 'running', component: expect.stringMatching(new RegExp(`^${env.NIX_STORE_DIR}/[0-9a-z]{32}-web$`)) });
+    expect((await runBin('dydisnix-env', ['--undeploy', ...state(dir)], { env })).code).toBe(0);
+  });
+});
+
+describe('bad input', () => {
+  it('a missing pkg folder is a model error in a dry run and before anything is activated', async () => {
+    const dir = await workDir();
+    const a = await component(dir, 'a');
+    const file = await model(dir, { a: { pkg: a }, b: { pkg: 'pkgs/nothing-here', dependencies: ['a'] } });
+    for (const extra of [['--dry-run'], []]) {
+      const result = await runBin('dydisnix-processes-switch', [...state(dir), ...extra, file]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`dydisnix-processes-switch: ${file}: processes.b.pkg: the component ${path.join(dir, 'pkgs', 'nothing-here')} does not exist\n`);
+    }
+    await expect(fs.access(path.join(dir, 'state', 'test', 'run', 'a.pid'))).rejects.toThrow();
   });
 });

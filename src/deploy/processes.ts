@@ -147,6 +147,7 @@ export async function processesManifest(
   const baseDir = path.dirname(path.resolve(file));
   const services = await realiseComponents(models.services, {
     servicesFile: file,
+    modelRoot: 'processes',
     baseDir,
     deployed: Object.keys(models.services),
     ...(file.toLowerCase().endsWith('.nix') ? { nixBuildArgs: async (names: string[]) => processesBuildArgs(file, args, names) } : {}),

@@ -8,7 +8,8 @@
  * - A pkg that names a store derivation (`/nix/store/…-x.drv`, from any model format) is realised
  *   with `nix-store --realise`, and its output path replaces it.
  *
- * A build failure is an error before anything is stopped. A dry run builds nothing and says what it
+ * A pkg outside the store that does not exist is a model error, found before anything runs (a dry
+ * run included). A build failure is an error before anything is stopped. A dry run builds nothing and says what it
  * would build. The outputs are registered as GC roots under `<profile>/gcroots/` so that a garbage
  * collection does not remove a deployed component.
  */
@@ -23,6 +24,8 @@ export interface RealiseOptions {
   servicesFile: string;
   /** Relative pkgs resolve against this folder. */
   baseDir: string;
+  /** Root of model paths in errors: `services` (default) or `processes`. */
+  modelRoot?: string;
   /** The services that are deployed (only their pkgs are built). */
   deployed: string[];
   loadOptions?: LoadOptions;
@@ -64,13 +67,19 @@ async function run(command: string, args: string[]): Promise<string> {
 export async function realiseComponents(services: Services, options: RealiseOptions): Promise<Services> {
   const log = options.log ?? (() => {});
   const resolved = (pkg: string) => path.resolve(options.baseDir, pkg);
+  const where = (name: string) => `${options.modelRoot ?? 'services'}.${name}.pkg`;
   const deployed = options.deployed.filter((name) => services[name]?.pkg !== undefined);
   const drvs = deployed.filter((name) => isDrvPath(resolved(services[name]!.pkg!)));
   const unbuilt = deployed.filter((name) => !drvs.includes(name) && inStore(resolved(services[name]!.pkg!)) && !existsSync(resolved(services[name]!.pkg!)));
+  // A component folder that is not there is a model error now (a dry run too), not an activation failure later.
+  for (const name of deployed) {
+    const pkg = resolved(services[name]!.pkg!);
+    if (!inStore(pkg) && !existsSync(pkg)) throw new ModelError(options.servicesFile, where(name), `the component ${pkg} does not exist`);
+  }
   if (drvs.length + unbuilt.length === 0) return services;
   const names = [...drvs, ...unbuilt];
   if (options.dryRun) {
-    for (const name of names) log(`[coordinator]: Dry run: would build ${services[name]!.pkg} (services.${name}.pkg)`);
+    for (const name of names) log(`[coordinator]: Dry run: would build ${services[name]!.pkg} (${where(name)})`);
     return services;
   }
   log(`[coordinator]: Building ${names.length} component${names.length === 1 ? '' : 's'}: ${names.join(', ')}...`);
@@ -82,13 +91,13 @@ export async function realiseComponents(services: Services, options: RealiseOpti
   if (unbuilt.length > 0) {
     if (!options.servicesFile.toLowerCase().endsWith('.nix') && !options.nixBuildArgs) {
       const name = unbuilt[0]!;
-      throw new ModelError(options.servicesFile, `services.${name}.pkg`, `the store path ${services[name]!.pkg} does not exist, and only a Nix model's derivations can be built`);
+      throw new ModelError(options.servicesFile, where(name), `the store path ${services[name]!.pkg} does not exist, and only a Nix model's derivations can be built`);
     }
     const args = options.nixBuildArgs ? await options.nixBuildArgs(unbuilt) : await defaultBuildArgs(options, unbuilt);
     await run('nix-build', [...args, ...trace, ...(roots ? ['--out-link', path.join(roots, 'components')] : ['--no-out-link'])]);
     for (const name of unbuilt) {
       const pkg = resolved(services[name]!.pkg!);
-      if (!existsSync(pkg)) throw new ModelError(options.servicesFile, `services.${name}.pkg`, `${pkg} does not exist after the build: pkg is neither a derivation nor an existing component`);
+      if (!existsSync(pkg)) throw new ModelError(options.servicesFile, where(name), `${pkg} does not exist after the build: pkg is neither a derivation nor an existing component`);
     }
   }
   if (drvs.length > 0) {
