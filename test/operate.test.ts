@@ -103,6 +103,11 @@ describe('dydisnix-query', () => {
     const file = await model(dir, { a: { pkg: a }, b: { pkg: b, dependencies: ['a'] } });
     const deployed = await runBin('dydisnix-processes-switch', [...state(dir), file]);
     expect(deployed.code, deployed.stderr).toBe(0);
+    // Not a terminal: plain lines with a job counter, and the time per phase in the summary.
+    expect(deployed.stderr).toMatch(/^\[1\/2\] \[target: localhost\]: Activating service a \(process\)$/m);
+    expect(deployed.stderr).toMatch(/^\[2\/2\] \[target: localhost\]: Activating service b \(process\)$/m);
+    expect(deployed.stderr).toMatch(/^\[coordinator\]: Time per phase: prepare \d+\.\d\d s, activate \d+\.\d\d s \(2 jobs\), commit \d+\.\d\d s$/m);
+    expect(deployed.stderr).not.toMatch(/\x1b/);
 
     const healthy = await runBin('dydisnix-query', [...state(dir), '--output-json']);
     expect(healthy.code, healthy.stderr).toBe(0);

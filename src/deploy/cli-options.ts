@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { DeployOptions } from './deploy.js';
+import { StatusLine } from './progress.js';
 import { DEFAULT_PROFILE, checkProfileName, defaultStateDir } from './state.js';
 
 export interface DeployCliOptions {
@@ -11,6 +12,8 @@ export interface DeployCliOptions {
   rollbackOnFailure?: boolean;
   dryRun?: boolean;
   timeout?: string;
+  /** false with --no-progress */
+  progress?: boolean;
 }
 
 export function addStateOptions(program: Command, defaultProfile = DEFAULT_PROFILE): Command {
@@ -25,7 +28,8 @@ export function addTransitionOptions(program: Command): Command {
     // `--no-rollback` is rewritten to this (see normaliseArgv): commander would merge it with `--rollback`.
     .addOption(new Option('--no-rollback-on-failure', 'on a failure, stop at once instead of restoring the previous deployment').hideHelp())
     .option('--timeout <seconds>', 'kill an activation step that takes longer than this')
-    .option('--dry-run', 'print the transition plan and change nothing');
+    .option('--dry-run', 'print the transition plan and change nothing')
+    .option('--no-progress', 'no live status line on a terminal (plain progress lines only)');
 }
 
 export const NO_ROLLBACK_HELP = '--no-rollback: on a failure, stop at once instead of restoring the previous deployment (the next run settles the state).';
@@ -52,9 +56,16 @@ export function deployOptionsOf(options: DeployCliOptions, command: string, defa
     ...(options.rollbackOnFailure === false ? { noRollback: true } : {}),
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(options.timeout !== undefined ? { timeoutMs: positiveInt(options.timeout, '--timeout') * 1000 } : {}),
-    log: (line: string) => process.stderr.write(`${line}\n`),
+    ...progressOutput(options.progress !== false && process.stderr.isTTY === true),
     print: (line: string) => process.stdout.write(`${line}\n`),
   };
+}
+
+/** Progress lines on stderr; on a terminal, through the live status line (docs/deploy.md, "Progress"). */
+function progressOutput(live: boolean): Pick<DeployOptions, 'log' | 'statusLine'> {
+  if (!live) return { log: (line: string) => process.stderr.write(`${line}\n`) };
+  const statusLine = new StatusLine(process.stderr);
+  return { log: (line: string) => statusLine.print(line), statusLine };
 }
 
 export { positiveInt };
