@@ -1,9 +1,21 @@
 /** dydisnix-env: generate the infrastructure and distribution, assign IDs, then deploy transactionally. */
 import type { EnvOptions } from '../deploy/env.js';
-import { addStateOptions, addTransitionOptions, deployOptionsOf, normaliseArgv, positiveInt, NO_ROLLBACK_HELP, type DeployCliOptions } from '../deploy/cli-options.js';
+import {
+  addGenerationOptions,
+  addStateOptions,
+  addTransitionOptions,
+  deployOptionsOf,
+  normaliseArgv,
+  positiveInt,
+  reportSwitch,
+  runGenerationOptions,
+  NO_ROLLBACK_HELP,
+  type DeployCliOptions,
+  type GenerationCliOptions,
+} from '../deploy/cli-options.js';
 import { addModelInputOptions, createProgram, runProgram } from './program.js';
 
-interface EnvCliOptions extends DeployCliOptions, Omit<EnvOptions, 'generation' | 'maxMoves'> {
+interface EnvCliOptions extends DeployCliOptions, GenerationCliOptions, Omit<EnvOptions, 'generation' | 'maxMoves'> {
   maxMoves?: string;
   switchGeneration?: string;
   idsServiceProperty?: string;
@@ -21,6 +33,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'dydisnix-env -s services.js --geninfra ./geninfra.sh -a augment.json -q qos.json --id-resources idresources.json --ids ids.json',
       'dydisnix-env -s services.js -i infrastructure.json -q qos.json --dry-run',
       'dydisnix-env --rollback',
+      'dydisnix-env --list-generations',
+      'dydisnix-env --delete-generations old',
       'dydisnix-env --undeploy -p demo',
     ],
     notes: [
@@ -31,7 +45,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'Exit status: 0 deployed, 1 the deployment failed (rolled back) or the profile is locked, 2 usage error or invalid model.',
     ].join('\n'),
   });
-  addTransitionOptions(
+  addGenerationOptions(addTransitionOptions(
     addStateOptions(
       addModelInputOptions(program)
         .option('-s, --services <file>', 'services model (required unless --undeploy/--rollback)')
@@ -48,18 +62,21 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
         .option('--switch-generation <n>', 'switch to generation N')
         .option('--max-moves <n>', 'move budget of the dynamic planners: keep services where they are unless more than N must move (docs/gendist.md)'),
     ),
-  ).action(async (options: EnvCliOptions) => {
+  )).action(async (options: EnvCliOptions) => {
+    const deployOptions = deployOptionsOf(options, 'dydisnix-env');
+    if (await runGenerationOptions(options, deployOptions)) return;
     const { runEnv } = await import('../deploy/env.js');
-    const { switchGeneration, maxMoves, ...rest } = options;
+    const { switchGeneration, maxMoves, listGenerations: _list, deleteGenerations: _delete, ...rest } = options;
     const { maxMovesOption } = await import('../planners/moves.js');
-    await runEnv(
+    const result = await runEnv(
       {
         ...rest,
         ...(switchGeneration !== undefined ? { generation: positiveInt(switchGeneration, '--switch-generation') } : {}),
         ...(maxMoves !== undefined ? { maxMoves: await maxMovesOption(maxMoves) } : {}),
       },
-      deployOptionsOf(options, 'dydisnix-env'),
+      deployOptions,
     );
+    if ((options.rollback || switchGeneration !== undefined) && result.status !== 'dry-run') reportSwitch(result.generation);
   });
   await runProgram(program, normaliseArgv(argv));
 }

@@ -42,7 +42,7 @@ export function processesArgs(profileDir: string, system: string): ProcessesArgs
 }
 
 const NIX_ADAPTER = `
-{ file, argsJSON }:
+{ file, argsJSON, buildNames ? null }:
 let
   b = builtins;
   f = import file;
@@ -57,11 +57,20 @@ let
     else v;
   depName = d: if b.isString d then d else d.name or (throw "dydisnix: a dependency without a name");
   entry = name: p: norm (b.removeAttrs p [ "dependencies" "pkg" ]) // {
-    pkg = if b.isPath p.pkg then toString p.pkg else p.pkg;
+    pkg = if b.isPath p.pkg then toString p.pkg else if buildable p.pkg then toString p.pkg.outPath else p.pkg;
     dependencies = map depName (p.dependencies or [ ]);
   };
-in b.mapAttrs entry model
+  # A derivation pkg is deployed as its output path; with buildNames (src/deploy/realise.ts) the
+  # expression is instead the named processes' derivations, for nix-build.
+  buildable = p: b.isAttrs p && p ? outPath;
+  toBuild = b.listToAttrs (b.concatMap (n: if buildable (model.\${n}.pkg or null) then [ { name = n; value = model.\${n}.pkg; } ] else [ ]) (b.fromJSON buildNames));
+in if buildNames == null then b.mapAttrs entry model else toBuild
 `;
+
+/** nix-build arguments that build the derivation pkgs of the named processes of a Nix model. */
+export function processesBuildArgs(file: string, args: ProcessesArgs, names: string[]): string[] {
+  return ['-E', NIX_ADAPTER, '--arg', 'file', path.resolve(file), '--argstr', 'argsJSON', JSON.stringify(args), '--argstr', 'buildNames', JSON.stringify(names)];
+}
 
 /** The raw processes model: name → attributes (pkg as written, dependencies as names). */
 export async function loadProcesses(file: string, args: ProcessesArgs, showTrace = false): Promise<Record<string, Attrs>> {
@@ -122,13 +131,31 @@ export function processesToModels(processes: Record<string, Attrs>, file: string
   return { services, infrastructure, distribution };
 }
 
-export async function processesManifest(file: string, profileDir: string, showTrace = false): Promise<Manifest> {
+export async function processesManifest(
+  file: string,
+  profileDir: string,
+  showTrace = false,
+  build: { dryRun?: boolean; log?: (line: string) => void } = {},
+): Promise<Manifest> {
   const { currentSystem } = await import('../model/formats/js.js');
   const args = processesArgs(profileDir, currentSystem());
   const processes = await loadProcesses(file, args, showTrace);
   const models = processesToModels(processes, file, args.runtimeDir);
   const { validateServices } = await import('../model/validate.js');
   validateServices(models.services, file);
+  const { realiseComponents } = await import('./realise.js');
+  const baseDir = path.dirname(path.resolve(file));
+  const services = await realiseComponents(models.services, {
+    servicesFile: file,
+    modelRoot: 'processes',
+    baseDir,
+    deployed: Object.keys(models.services),
+    ...(file.toLowerCase().endsWith('.nix') ? { nixBuildArgs: async (names: string[]) => processesBuildArgs(file, args, names) } : {}),
+    profileDir,
+    ...(build.dryRun ? { dryRun: true } : {}),
+    showTrace,
+    ...(build.log ? { log: build.log } : {}),
+  });
   const { buildManifest } = await import('./manifest.js');
-  return buildManifest({ ...models, baseDir: path.dirname(path.resolve(file)), servicesFile: file, origin: { command: 'dydisnix-processes-switch', processes: path.resolve(file) } });
+  return buildManifest({ ...models, services, baseDir, servicesFile: file, origin: { command: 'dydisnix-processes-switch', processes: path.resolve(file) } });
 }

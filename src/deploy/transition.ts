@@ -104,6 +104,8 @@ export interface RunOptions {
   aborted?: () => boolean;
   /** Wall time of each finished job, for the benchmark. */
   timings?: Map<string, number>;
+  /** Prefix of a job's progress line, e.g. the counter `[12/40] ` (src/deploy/progress.ts). */
+  label?: (unit: Unit, direction: Direction) => string;
 }
 
 export interface Failure {
@@ -145,7 +147,7 @@ export async function runPhase(units: Unit[], direction: Direction, options: Run
       const begin = performance.now();
       try {
         await options.onStart?.(unit, direction);
-        options.log?.(`[target: ${unit.target}]: ${verb(direction)} service ${unit.service} (${unit.type})`);
+        options.log?.(`${options.label?.(unit, direction) ?? ''}[target: ${unit.target}]: ${verb(direction)} service ${unit.service} (${unit.type})`);
         await options.activator.run(direction, unit);
         options.timings?.set(`${direction} ${unit.key}`, (performance.now() - begin) / 1000);
         await options.onDone?.(unit, direction);
