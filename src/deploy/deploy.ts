@@ -21,6 +21,7 @@ import {
 } from './state.js';
 import { pollUntil, readStat } from '../activation/proc.js';
 import { deadUnits, localProbe, type LivenessProbe } from './liveness.js';
+import { readinessStep } from './readiness.js';
 import {
   describeFailure,
   executeTransition,
@@ -64,6 +65,11 @@ export interface DeployOptions {
    * process records when the Dysnomia activator is used; none with an injected activator.
    */
   probe?: LivenessProbe;
+  /**
+   * `-o/--old-profile`: the deployment to switch from instead of the current manifest (the units it
+   * names are treated as the running ones when planning the transition).
+   */
+  from?: Manifest;
 }
 
 export interface DeployResult {
@@ -194,6 +200,7 @@ async function recover(journal: Journal, current: Manifest | null, activator: Ac
       limit: limitFor(current ? [current] : [], options.maxConcurrent),
       log,
       noRollback: true,
+      awaitReady: readinessStep(log),
       onStart: (unit, direction) => writer.set(unit, direction === 'activate' ? 'activating' : 'deactivating'),
       onDone: (unit, direction) => writer.set(unit, direction === 'activate' ? 'active' : 'inactive'),
     },
@@ -213,7 +220,8 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
   if (options.dryRun) {
     const current = await readCurrentManifest(options.stateDir, options.profile);
     const { manifest } = await targetManifest(request, current, options);
-    const plan = planTransition(current ? manifestUnits(current) : [], manifestUnits(manifest));
+    const old = options.from ?? current;
+    const plan = planTransition(old ? manifestUnits(old) : [], manifestUnits(manifest));
     await printPlan(plan, options.print ?? log);
     return { status: 'dry-run', generation: current?.generation ?? 0, plan, seconds: (performance.now() - started) / 1000 };
   }
@@ -242,7 +250,8 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
       return { status: 'nothing-to-undeploy', generation: current?.generation ?? 0, plan: { activate: [], deactivate: [], unchanged: [] }, seconds: (performance.now() - started) / 1000 };
     }
     const { manifest, rollbackTo } = await targetManifest(request, current, options);
-    const from = current ? manifestUnits(current) : [];
+    const old = options.from ?? current;
+    const from = old ? manifestUnits(old) : [];
     const to = manifestUnits(manifest);
     const plan = planTransition(from, to);
     // Converge: an unchanged unit whose daemon died is activated again (the record is not trusted).
@@ -292,6 +301,7 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
         log,
         ...(options.noRollback ? { noRollback: true } : {}),
         aborted: () => aborted,
+        awaitReady: readinessStep(log),
         ...(options.timings ? { timings: options.timings } : {}),
         onStart: (unit, direction) => writer.set(unit, direction === 'activate' ? 'activating' : 'deactivating'),
         onDone: (unit, direction) => writer.set(unit, direction === 'activate' ? 'active' : 'inactive'),
