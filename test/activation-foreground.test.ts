@@ -81,7 +81,8 @@ describe('process module: foreground processes', () => {
     const s = await setup('svc', 'exit 7', 'foregroundProcess=/bin/sleep 1000\n');
     const up = await processModule(s, 'activate');
     expect(up.code, up.stderr).toBe(0);
-    const pid = readPid(path.join(s.runtimeDir, 'sleep.pid'));
+    // The module writes the PID file, named after the component.
+    const pid = readPid(path.join(s.runtimeDir, 'svc.pid'));
     expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual(['/bin/sleep', '1000', '']);
     expect((await processModule(s, 'deactivate')).code).toBe(0);
     expect(markedProcesses(marker)).toEqual([]);
