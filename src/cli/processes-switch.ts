@@ -15,6 +15,7 @@ interface SwitchCliOptions extends DeployCliOptions {
   forceDisableUserChange?: boolean;
   extraParams?: string;
   oldProfile?: string;
+  strict?: boolean;
 }
 
 const DEFAULT_PROFILE = 'processes';
@@ -53,6 +54,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     .option('--cache-dir <dir>', 'where the processes store cache files (default <state-dir>/cache)')
     .option('--force-disable-user-change', 'create no users or groups and change no user permissions, even as root')
     .option('--extra-params <expr>', 'an attrset (Nix expression or JSON) of extra arguments for the processes function')
+    .option('--strict', 'a misspelt key in the processes model (e.g. dependencie) is an error instead of a warning')
     .option('-o, --old-profile <path>', 'the deployment to switch from (a manifest file, or a profile folder holding manifest.json) instead of the current one')
     .action(async (file: string | undefined, options: SwitchCliOptions) => {
       const deployOptions = deployOptionsOf(options, 'dydisnix-processes-switch', DEFAULT_PROFILE);
@@ -78,6 +80,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
         }),
         ...(options.forceDisableUserChange || env.NIXPROC_FORCE_DISABLE_USER_CHANGE === '1' ? { forceDisableUserChange: true } : {}),
         showTrace: options.showTrace ?? false,
+        ...(options.strict ? { strict: true } : {}),
         extraParams: await extraParamsAsJs(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
       });
       if (options.oldProfile !== undefined) {

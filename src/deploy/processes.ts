@@ -189,6 +189,8 @@ export interface ProcessesManifestOptions extends ProcessDirOptions {
   showTrace?: boolean;
   /** `--extra-params`, as an attrset: more arguments for a processes function. */
   extraParams?: Record<string, unknown>;
+  /** `--strict`: a misspelt key is an error instead of a warning. */
+  strict?: boolean;
 }
 
 /** The manifest of a processes model, and the folders its processes use (created by the caller). */
@@ -196,6 +198,8 @@ export async function processesManifest(file: string, defaultStateDir: string, o
   const { currentSystem } = await import('../model/formats/js.js');
   const args = processesArgs(defaultStateDir, currentSystem(), options);
   const processes = await loadProcesses(file, args, options.showTrace ?? false, options.extraParams);
+  const { findUnknownKeys, reportUnknownKeys, PROCESS_KEYS } = await import('../model/unknown-keys.js');
+  reportUnknownKeys(findUnknownKeys('processes', processes, PROCESS_KEYS), file, options.strict ? { strict: true } : {});
   const models = processesToModels(processes, file, args.runtimeDir, options.forceDisableUserChange === true);
   const { validateServices } = await import('../model/validate.js');
   validateServices(models.services, file);
