@@ -11,6 +11,8 @@
 , defaultTargetProperty ? "hostname"
   # Deployment only (dydisnix-env): also turn each service's `pkg` into a path string.
 , evaluatePkg ? false
+  # kind "build" only: the services (a JSON list of names) whose derivation pkgs nix-build realises.
+, buildNames ? "[]"
 }:
 
 let
@@ -57,12 +59,18 @@ let
        else model (b.intersectAttrs (b.functionArgs model) given))
     else model;
 
-  # A pkg that is a path (or a string) names a component folder; derivations and build functions
-  # need Disnix to build them, which we do not do.
+  # A pkg that is a path (or a string) names a component folder; a derivation (anything with an
+  # outPath) is deployed as its output path, which src/deploy/realise.ts builds with kind "build".
+  isBuildable = p: b.isAttrs p && p ? outPath;
   pkgPath = key: service:
     let p = service.pkg; in
     if b.isPath p || b.isString p then { pkg = toString p; }
-    else throw "dydisnix: services.${key}.pkg: to deploy, pkg must be a path to the component (got ${b.typeOf p}); derivations are not built by dydisnix";
+    else if isBuildable p then { pkg = toString p.outPath; }
+    else throw "dydisnix: services.${key}.pkg: to deploy, pkg must be a path to the component or a derivation (got ${b.typeOf p})";
+  # name -> derivation, for the named services whose pkg is one (nix-build builds every attribute).
+  buildable = b.listToAttrs (b.concatMap
+    (name: let p = services.${name}.pkg or null; in if isBuildable p then [ { inherit name; value = p; } ] else [ ])
+    (b.fromJSON buildNames));
   withPkgs = shaped: b.mapAttrs (key: s: if (services.${key} ? pkg) then s // pkgPath key services.${key} else s) shaped;
 
   kinds = {
@@ -72,6 +80,7 @@ let
     idresources = models.normalise plain;
     ids = models.normalise plain;
     docs = models.normalise plain;
+    build = buildable;
   };
 in
 b.seq extraChecked (kinds.${kind} or (throw "dydisnix: unknown model kind `${kind}'"))

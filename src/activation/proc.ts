@@ -92,3 +92,25 @@ export async function pollUntil(condition: () => boolean, timeoutMs: number): Pr
     delay = Math.min(delay * 2, 25);
   }
 }
+
+/** USER_HZ: the unit of /proc start times. 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+let bootTimeMs: number | undefined;
+
+/** Boot time (`btime` of /proc/stat), in ms since the epoch; undefined when /proc cannot tell. */
+export function bootTime(): number | undefined {
+  if (bootTimeMs !== undefined) return bootTimeMs;
+  try {
+    const match = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    if (match) bootTimeMs = Number(match[1]) * 1000;
+  } catch {
+    // not Linux, or /proc is not mounted
+  }
+  return bootTimeMs;
+}
+
+/** When a process started (its start time in clock ticks since boot), as a Date (second precision). */
+export function startedAt(startTicks: number): Date | undefined {
+  const boot = bootTime();
+  return boot === undefined ? undefined : new Date(boot + Math.floor(startTicks / CLOCK_TICKS_PER_SECOND) * 1000);
+}

@@ -101,3 +101,11 @@ export async function readRecord(names: Names): Promise<ProcessRecord | undefine
     return undefined;
   }
 }
+
+/**
+ * Where the process module appends a daemon's output: `$STATEDIR/logs/<container>/<component>.log`;
+ * rotated copies are `<…>.log.1` (newest) to `<…>.log.N` (libexec/dysnomia/lib/logrotate.bash).
+ */
+export function logFile(names: Names): string {
+  return path.join(names.stateDir, 'logs', names.container, `${names.component}.log`);
+}

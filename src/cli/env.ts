@@ -1,9 +1,21 @@
 /** dydisnix-env: generate the infrastructure and distribution, assign IDs, then deploy transactionally. */
 import type { EnvOptions } from '../deploy/env.js';
-import { addStateOptions, addTransitionOptions, deployOptionsOf, normaliseArgv, positiveInt, NO_ROLLBACK_HELP, type DeployCliOptions } from '../deploy/cli-options.js';
+import {
+  addGenerationOptions,
+  addStateOptions,
+  addTransitionOptions,
+  deployOptionsOf,
+  normaliseArgv,
+  positiveInt,
+  reportSwitch,
+  runGenerationOptions,
+  NO_ROLLBACK_HELP,
+  type DeployCliOptions,
+  type GenerationCliOptions,
+} from '../deploy/cli-options.js';
 import { addModelInputOptions, createProgram, runProgram } from './program.js';
 
-interface EnvCliOptions extends DeployCliOptions, Omit<EnvOptions, 'generation'> {
+interface EnvCliOptions extends DeployCliOptions, GenerationCliOptions, Omit<EnvOptions, 'generation'> {
   switchGeneration?: string;
   idsServiceProperty?: string;
 }
@@ -20,6 +32,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'dydisnix-env -s services.js --geninfra ./geninfra.sh -a augment.json -q qos.json --id-resources idresources.json --ids ids.json',
       'dydisnix-env -s services.js -i infrastructure.json -q qos.json --dry-run',
       'dydisnix-env --rollback',
+      'dydisnix-env --list-generations',
+      'dydisnix-env --delete-generations old',
       'dydisnix-env --undeploy -p demo',
     ],
     notes: [
@@ -30,7 +44,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'Exit status: 0 deployed, 1 the deployment failed (rolled back) or the profile is locked, 2 usage error or invalid model.',
     ].join('\n'),
   });
-  addTransitionOptions(
+  addGenerationOptions(addTransitionOptions(
     addStateOptions(
       addModelInputOptions(program)
         .option('-s, --services <file>', 'services model (required unless --undeploy/--rollback)')
@@ -46,13 +60,13 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
         .option('--rollback', 'switch back to the previous generation')
         .option('--switch-generation <n>', 'switch to generation N'),
     ),
-  ).action(async (options: EnvCliOptions) => {
+  )).action(async (options: EnvCliOptions) => {
+    const deployOptions = deployOptionsOf(options, 'dydisnix-env');
+    if (await runGenerationOptions(options, deployOptions)) return;
     const { runEnv } = await import('../deploy/env.js');
-    const { switchGeneration, ...rest } = options;
-    await runEnv(
-      { ...rest, ...(switchGeneration !== undefined ? { generation: positiveInt(switchGeneration, '--switch-generation') } : {}) },
-      deployOptionsOf(options, 'dydisnix-env'),
-    );
+    const { switchGeneration, listGenerations: _list, deleteGenerations: _delete, ...rest } = options;
+    const result = await runEnv({ ...rest, ...(switchGeneration !== undefined ? { generation: positiveInt(switchGeneration, '--switch-generation') } : {}) }, deployOptions);
+    if ((options.rollback || switchGeneration !== undefined) && result.status !== 'dry-run') reportSwitch(result.generation);
   });
   await runProgram(program, normaliseArgv(argv));
 }

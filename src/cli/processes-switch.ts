@@ -1,9 +1,21 @@
 /** dydisnix-processes-switch: deploy a processes model on this machine, like nixproc-disnix-switch. */
-import { addStateOptions, addTransitionOptions, deployOptionsOf, normaliseArgv, positiveInt, NO_ROLLBACK_HELP, type DeployCliOptions } from '../deploy/cli-options.js';
+import {
+  addGenerationOptions,
+  addStateOptions,
+  addTransitionOptions,
+  deployOptionsOf,
+  normaliseArgv,
+  positiveInt,
+  reportSwitch,
+  runGenerationOptions,
+  NO_ROLLBACK_HELP,
+  type DeployCliOptions,
+  type GenerationCliOptions,
+} from '../deploy/cli-options.js';
 import { UsageError } from '../errors.js';
 import { createProgram, runProgram } from './program.js';
 
-interface SwitchCliOptions extends DeployCliOptions {
+interface SwitchCliOptions extends DeployCliOptions, GenerationCliOptions {
   undeploy?: boolean;
   rollback?: boolean;
   switchGeneration?: string;
@@ -30,6 +42,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'dydisnix-processes-switch processes.json',
       'dydisnix-processes-switch --dry-run processes.js',
       'dydisnix-processes-switch --rollback',
+      'dydisnix-processes-switch --list-generations',
       'dydisnix-processes-switch --undeploy',
     ],
     notes: [
@@ -42,7 +55,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       NO_ROLLBACK_HELP,
     ].join('\n'),
   });
-  addTransitionOptions(addStateOptions(program, DEFAULT_PROFILE))
+  addGenerationOptions(addTransitionOptions(addStateOptions(program, DEFAULT_PROFILE)))
     .argument('[processes]', 'processes model (.json, .js/.mjs or .nix)')
     .option('--undeploy', 'stop every process of the profile')
     .option('--rollback', 'switch back to the previous generation')
@@ -58,17 +71,21 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     .option('-o, --old-profile <path>', 'the deployment to switch from (a manifest file, or a profile folder holding manifest.json) instead of the current one')
     .action(async (file: string | undefined, options: SwitchCliOptions) => {
       const deployOptions = deployOptionsOf(options, 'dydisnix-processes-switch', DEFAULT_PROFILE);
+      if (await runGenerationOptions(options, deployOptions)) return;
       const { deploy } = await import('../deploy/deploy.js');
       if (options.undeploy && options.rollback) throw new UsageError('--undeploy and --rollback exclude each other');
       if (options.undeploy) return void (await deploy({ kind: 'undeploy' }, deployOptions));
       if (options.rollback || options.switchGeneration !== undefined) {
         const generation = options.switchGeneration !== undefined ? positiveInt(options.switchGeneration, '--switch-generation') : undefined;
-        return void (await deploy({ kind: 'rollback', ...(generation !== undefined ? { generation } : {}) }, deployOptions));
+        const result = await deploy({ kind: 'rollback', ...(generation !== undefined ? { generation } : {}) }, deployOptions);
+        if (result.status !== 'dry-run') reportSwitch(result.generation);
+        return;
       }
       const processes = file ?? process.env.NIXPROC_PROCESSES;
       if (!processes) throw new UsageError('a processes model must be given: dydisnix-processes-switch PROCESSES (or set NIXPROC_PROCESSES)');
       const { processesManifest, initProcessDirs } = await import('../deploy/processes.js');
       const { extraParamsAsJs } = await import('../model/load.js');
+      const { profileDir } = await import('../deploy/state.js');
       const env = process.env;
       const { manifest, args } = await processesManifest(processes, deployOptions.stateDir, {
         ...definedOnly({
@@ -80,6 +97,9 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
         }),
         ...(options.forceDisableUserChange || env.NIXPROC_FORCE_DISABLE_USER_CHANGE === '1' ? { forceDisableUserChange: true } : {}),
         showTrace: options.showTrace ?? false,
+        profileDir: profileDir(deployOptions.stateDir, deployOptions.profile),
+        ...(deployOptions.dryRun ? { dryRun: true } : {}),
+        ...(deployOptions.log ? { log: deployOptions.log } : {}),
         ...(options.strict ? { strict: true } : {}),
         extraParams: await extraParamsAsJs(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
       });

@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { DeployOptions } from './deploy.js';
+import { StatusLine } from './progress.js';
 import { DEFAULT_PROFILE, checkProfileName, defaultStateDir } from './state.js';
 
 export interface DeployCliOptions {
@@ -11,6 +12,8 @@ export interface DeployCliOptions {
   rollbackOnFailure?: boolean;
   dryRun?: boolean;
   timeout?: string;
+  /** false with --no-progress */
+  progress?: boolean;
 }
 
 export function addStateOptions(program: Command, defaultProfile = DEFAULT_PROFILE): Command {
@@ -25,7 +28,8 @@ export function addTransitionOptions(program: Command): Command {
     // `--no-rollback` is rewritten to this (see normaliseArgv): commander would merge it with `--rollback`.
     .addOption(new Option('--no-rollback-on-failure', 'on a failure, stop at once instead of restoring the previous deployment').hideHelp())
     .option('--timeout <seconds>', 'kill an activation step that takes longer than this')
-    .option('--dry-run', 'print the transition plan and change nothing');
+    .option('--dry-run', 'print the transition plan and change nothing')
+    .option('--no-progress', 'no live status line on a terminal (plain progress lines only)');
 }
 
 export const NO_ROLLBACK_HELP = '--no-rollback: on a failure, stop at once instead of restoring the previous deployment (the next run settles the state).';
@@ -52,9 +56,49 @@ export function deployOptionsOf(options: DeployCliOptions, command: string, defa
     ...(options.rollbackOnFailure === false ? { noRollback: true } : {}),
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(options.timeout !== undefined ? { timeoutMs: positiveInt(options.timeout, '--timeout') * 1000 } : {}),
-    log: (line: string) => process.stderr.write(`${line}\n`),
+    ...progressOutput(options.progress !== false && process.stderr.isTTY === true),
     print: (line: string) => process.stdout.write(`${line}\n`),
   };
 }
 
+/** Progress lines on stderr; on a terminal, through the live status line (docs/deploy.md, "Progress"). */
+function progressOutput(live: boolean): Pick<DeployOptions, 'log' | 'statusLine'> {
+  if (!live) return { log: (line: string) => process.stderr.write(`${line}\n`) };
+  const statusLine = new StatusLine(process.stderr);
+  return { log: (line: string) => statusLine.print(line), statusLine };
+}
+
 export { positiveInt };
+
+export interface GenerationCliOptions {
+  listGenerations?: boolean;
+  deleteGenerations?: string;
+}
+
+/** `--list-generations`, `--delete-generations SPEC` (docs/deploy.md, "Generations"). */
+export function addGenerationOptions(program: Command): Command {
+  return program
+    .option('--list-generations', 'list the generations of the profile (the current one marked) and exit')
+    .option('--delete-generations <spec>', 'delete generations: "old" (all but the current), "+N" (keep the N newest) or numbers (1,2)');
+}
+
+/** Runs --list-generations / --delete-generations when given; true when it did (nothing else to do). */
+export async function runGenerationOptions(options: GenerationCliOptions, deploy: DeployOptions): Promise<boolean> {
+  if (options.listGenerations && options.deleteGenerations !== undefined) throw new UsageError('--list-generations and --delete-generations exclude each other');
+  const { generationsOf, formatGenerations, deleteGenerations } = await import('./generations.js');
+  if (options.listGenerations) {
+    process.stdout.write(formatGenerations(await generationsOf(deploy.stateDir, deploy.profile)));
+    return true;
+  }
+  if (options.deleteGenerations !== undefined) {
+    const deleted = await deleteGenerations(deploy.stateDir, deploy.profile, options.deleteGenerations, deploy.command ?? 'dydisnix');
+    deploy.log?.(deleted.length > 0 ? `Deleted generation${deleted.length === 1 ? '' : 's'} ${deleted.join(', ')}` : 'No generation to delete');
+    return true;
+  }
+  return false;
+}
+
+/** What `--rollback` / `--switch-generation N` print when they succeeded. */
+export function reportSwitch(generation: number): void {
+  process.stdout.write(`Switched to generation ${generation}\n`);
+}

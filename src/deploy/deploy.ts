@@ -22,6 +22,7 @@ import {
 import { pollUntil, readStat } from '../activation/proc.js';
 import { deadUnits, localProbe, type LivenessProbe } from './liveness.js';
 import { readinessStep } from './readiness.js';
+import { DeployProgress, formatPhases, type StatusLine } from './progress.js';
 import {
   describeFailure,
   executeTransition,
@@ -70,6 +71,8 @@ export interface DeployOptions {
    * names are treated as the running ones when planning the transition).
    */
   from?: Manifest;
+  /** The terminal's status line (src/deploy/progress.ts): shows the running jobs while the transition runs. */
+  statusLine?: StatusLine;
 }
 
 export interface DeployResult {
@@ -289,6 +292,7 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
       state: {},
     });
     modules.writer = writer;
+    const progress = new DeployProgress(plan.deactivate.length + plan.activate.length, options.statusLine);
     try {
       for (const unit of from) writer.journal.units[journalId(unit)] = unit;
       for (const unit of from) writer.journal.state[journalId(unit)] = 'active';
@@ -303,10 +307,12 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
         aborted: () => aborted,
         awaitReady: readinessStep(log),
         ...(options.timings ? { timings: options.timings } : {}),
-        onStart: (unit, direction) => writer.set(unit, direction === 'activate' ? 'activating' : 'deactivating'),
-        onDone: (unit, direction) => writer.set(unit, direction === 'activate' ? 'active' : 'inactive'),
+        label: progress.label,
+        onStart: (unit, direction) => (progress.jobStarted(unit, direction), writer.set(unit, direction === 'activate' ? 'activating' : 'deactivating')),
+        onDone: (unit, direction) => (progress.jobDone(unit, direction), writer.set(unit, direction === 'activate' ? 'active' : 'inactive')),
       });
     } finally {
+      progress.finish();
       // Unlock what was locked and is still there (unchanged, or reactivated by the rollback).
       const stillActive = new Set(Object.entries(writer.journal.state).filter(([, state]) => state === 'active').map(([id]) => id));
       await unlock(locked.done.filter((unit) => stillActive.has(journalId(unit))));
@@ -320,6 +326,7 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
       throw describeFailure(result, options.noRollback);
     }
 
+    const committing = performance.now();
     let generation: number;
     // Restarting dead daemons does not change what is deployed: no new generation for that alone.
     const changed = plan.activate.length - restarts.length + plan.deactivate.length > 0;
@@ -338,6 +345,7 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
       `[coordinator]: ${what} generation ${generation} of profile "${options.profile}": ${result.activated.length - restarts.length} activated, ` +
         `${result.deactivated.length} deactivated, ${plan.unchanged.length} unchanged${restarts.length > 0 ? `, ${restarts.length} restarted` : ''} (${seconds.toFixed(2)} s)`,
     );
+    log(`[coordinator]: Time per phase: ${formatPhases([...progress.phases(), { phase: 'commit', seconds: (performance.now() - committing) / 1000 }])}`);
     for (const { unit } of restarts) log(`[target: ${unit.target}]: ${unit.service} was not running: restarted`);
     return { status: changed ? 'deployed' : 'unchanged', generation, plan, seconds, restarted: restarts.map(({ unit }) => unit) };
   } finally {

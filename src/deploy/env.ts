@@ -161,6 +161,19 @@ export async function planManifest(
     const load = await import('../model/load.js');
     services = await load.loadServices(options.services, { ...loadOptions, evaluatePkg: true });
   }
+  // Derivation pkgs are built now, once, before anything is stopped (docs/deploy.md, "Nix components").
+  const { realiseComponents } = await import('./realise.js');
+  const { profileDir } = await import('./state.js');
+  services = await realiseComponents(services, {
+    servicesFile: options.services,
+    baseDir: path.dirname(path.resolve(options.services)),
+    deployed: Object.keys(generated.distribution).filter((name) => generated.distribution[name]!.length > 0),
+    loadOptions,
+    profileDir: profileDir(deploy.stateDir, deploy.profile),
+    ...(deploy.dryRun ? { dryRun: true } : {}),
+    ...(options.showTrace ? { showTrace: true } : {}),
+    log,
+  });
   const { buildManifest } = await import('./manifest.js');
   return buildManifest({
     services,

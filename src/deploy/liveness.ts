@@ -6,13 +6,14 @@
  * The probe is an interface so that a remote transport can answer it for a target on another machine;
  * `localProbe` reads the records this machine's modules wrote under the profile.
  */
-import { readStat } from '../activation/proc.js';
+import { readStat, startedAt } from '../activation/proc.js';
 import { componentName, containerName, readRecord } from '../activation/state.js';
 import { dysnomiaStateDir } from './activator.js';
 import type { Unit } from './manifest.js';
 
 export type Liveness =
-  | { state: 'running'; pid: number }
+  /** `startTime`: clock ticks since boot (field 22 of /proc/<pid>/stat), as the process module records it. */
+  | { state: 'running'; pid: number; startTime?: number; since?: Date }
   | { state: 'dead'; why: string }
   /** Not a process unit, or nothing recorded that can be checked. */
   | { state: 'unknown' };
@@ -37,7 +38,8 @@ export function localProbe(profileDir: string): LivenessProbe {
       const stat = readStat(record.pid);
       if (!stat || stat.state === 'Z' || stat.state === 'X') return { state: 'dead', why: `process ${record.pid} is not running` };
       if (stat.startTime !== record.startTime) return { state: 'dead', why: `process ${record.pid} is gone (its PID now belongs to another process)` };
-      return { state: 'running', pid: record.pid };
+      const since = startedAt(record.startTime);
+      return { state: 'running', pid: record.pid, startTime: record.startTime, ...(since ? { since } : {}) };
     },
   };
 }

@@ -65,7 +65,7 @@ export async function initProcessDirs(args: ProcessesArgs): Promise<void> {
 }
 
 const NIX_ADAPTER = `
-{ file, argsJSON, extraParamsJSON ? "{}" }:
+{ file, argsJSON, extraParamsJSON ? "{}", buildNames ? null }:
 let
   b = builtins;
   f = import file;
@@ -90,11 +90,23 @@ let
   # nix-processmgmt keeps a process's dependencies in its package (passthru.dependencies).
   pkgDeps = p: if b.isAttrs (p.pkg or null) then p.pkg.dependencies or [ ] else [ ];
   entry = name: p: norm (b.removeAttrs p [ "dependencies" "pkg" ]) // {
-    pkg = if b.isPath p.pkg then toString p.pkg else p.pkg;
+    pkg = if b.isPath p.pkg then toString p.pkg else if buildable p.pkg then toString p.pkg.outPath else p.pkg;
     dependencies = map depName ((if b.isList (p.dependencies or [ ]) then p.dependencies or [ ] else [ p.dependencies ]) ++ pkgDeps p);
   };
-in b.mapAttrs entry model
+  # A derivation pkg is deployed as its output path; with buildNames (src/deploy/realise.ts) the
+  # expression is instead the named processes' derivations, for nix-build.
+  buildable = p: b.isAttrs p && p ? outPath;
+  toBuild = b.listToAttrs (b.concatMap (n: if buildable (model.\${n}.pkg or null) then [ { name = n; value = model.\${n}.pkg; } ] else [ ]) (b.fromJSON buildNames));
+in if buildNames == null then b.mapAttrs entry model else toBuild
 `;
+
+/** nix-build arguments that build the derivation pkgs of the named processes of a Nix model. */
+export function processesBuildArgs(file: string, args: ProcessesArgs, names: string[], extraParams: Record<string, unknown> = {}): string[] {
+  return [
+    '-E', NIX_ADAPTER, '--arg', 'file', path.resolve(file), '--argstr', 'argsJSON', JSON.stringify(args),
+    '--argstr', 'extraParamsJSON', JSON.stringify(extraParams), '--argstr', 'buildNames', JSON.stringify(names),
+  ];
+}
 
 /** The raw processes model: name → attributes (pkg as written, dependencies as names). */
 export async function loadProcesses(file: string, args: ProcessesArgs, showTrace = false, extraParams: Record<string, unknown> = {}): Promise<Record<string, Attrs>> {
@@ -191,10 +203,15 @@ export interface ProcessesManifestOptions extends ProcessDirOptions {
   extraParams?: Record<string, unknown>;
   /** `--strict`: a misspelt key is an error instead of a warning. */
   strict?: boolean;
+  /** The profile folder (Nix builds keep their GC roots there: src/deploy/realise.ts). */
+  profileDir: string;
+  /** A dry run builds nothing. */
+  dryRun?: boolean;
+  log?: (line: string) => void;
 }
 
 /** The manifest of a processes model, and the folders its processes use (created by the caller). */
-export async function processesManifest(file: string, defaultStateDir: string, options: ProcessesManifestOptions = {}): Promise<{ manifest: Manifest; args: ProcessesArgs }> {
+export async function processesManifest(file: string, defaultStateDir: string, options: ProcessesManifestOptions): Promise<{ manifest: Manifest; args: ProcessesArgs }> {
   const { currentSystem } = await import('../model/formats/js.js');
   const args = processesArgs(defaultStateDir, currentSystem(), options);
   const processes = await loadProcesses(file, args, options.showTrace ?? false, options.extraParams);
@@ -203,7 +220,20 @@ export async function processesManifest(file: string, defaultStateDir: string, o
   const models = processesToModels(processes, file, args.runtimeDir, options.forceDisableUserChange === true);
   const { validateServices } = await import('../model/validate.js');
   validateServices(models.services, file);
+  const { realiseComponents } = await import('./realise.js');
+  const baseDir = path.dirname(path.resolve(file));
+  const services = await realiseComponents(models.services, {
+    servicesFile: file,
+    modelRoot: 'processes',
+    baseDir,
+    deployed: Object.keys(models.services),
+    ...(file.toLowerCase().endsWith('.nix') ? { nixBuildArgs: async (names: string[]) => processesBuildArgs(file, args, names, options.extraParams) } : {}),
+    profileDir: options.profileDir,
+    ...(options.dryRun ? { dryRun: true } : {}),
+    showTrace: options.showTrace ?? false,
+    ...(options.log ? { log: options.log } : {}),
+  });
   const { buildManifest } = await import('./manifest.js');
-  const manifest = await buildManifest({ ...models, baseDir: path.dirname(path.resolve(file)), servicesFile: file, modelRoot: 'processes', origin: { command: 'dydisnix-processes-switch', processes: path.resolve(file) } });
+  const manifest = await buildManifest({ ...models, services, baseDir, servicesFile: file, modelRoot: 'processes', origin: { command: 'dydisnix-processes-switch', processes: path.resolve(file) } });
   return { manifest, args };
 }

@@ -110,6 +110,8 @@ export interface RunOptions {
    * and counts as failed, so the transition rolls back.
    */
   awaitReady?: (unit: Unit) => Promise<void>;
+  /** Prefix of a job's progress line, e.g. the counter `[12/40] ` (src/deploy/progress.ts). */
+  label?: (unit: Unit, direction: Direction) => string;
 }
 
 export interface Failure {
@@ -151,7 +153,7 @@ export async function runPhase(units: Unit[], direction: Direction, options: Run
       const begin = performance.now();
       try {
         await options.onStart?.(unit, direction);
-        options.log?.(`[target: ${unit.target}]: ${verb(direction)} service ${unit.service} (${unit.type})`);
+        options.log?.(`${options.label?.(unit, direction) ?? ''}[target: ${unit.target}]: ${verb(direction)} service ${unit.service} (${unit.type})`);
         await options.activator.run(direction, unit);
         if (direction === 'activate' && options.awaitReady) await awaitReadyOrUndo(unit, options);
         options.timings?.set(`${direction} ${unit.key}`, (performance.now() - begin) / 1000);

@@ -64,18 +64,27 @@ export function nixDir(): string {
   return nixDirectory;
 }
 
-/** The JSON shape of the model in `file` (a `.nix` expression). */
-export async function evalNixModel(kind: ModelKind, file: string, options: NixEvalOptions = {}): Promise<unknown> {
-  const args = ['--argstr', 'kind', kind, '--argstr', 'file', path.resolve(file)];
+/**
+ * The arguments of nix/load.nix for a model file: `kind` is a model kind, or "build" (the derivation
+ * pkgs of services, for nix-build in src/deploy/realise.ts).
+ */
+export function loadNixArgs(kind: ModelKind | 'build', file: string, options: NixEvalOptions = {}): string[] {
+  const args = [path.join(nixDir(), 'load.nix'), '-I', `dydisnix=${nixDir()}`, '--argstr', 'kind', kind, '--argstr', 'file', path.resolve(file)];
   if (options.extraParams !== undefined && options.extraParams.trim() !== '') {
     args.push('--arg', 'extraParams', extraParamsExpression(options.extraParams));
   }
   const property = options.defaultTargetProperty ?? (process.env.DISNIX_TARGET_PROPERTY || 'hostname');
   args.push('--argstr', 'defaultTargetProperty', property);
   if (options.evaluatePkg) args.push('--arg', 'evaluatePkg', 'true');
+  return args;
+}
+
+/** The JSON shape of the model in `file` (a `.nix` expression). */
+export async function evalNixModel(kind: ModelKind, file: string, options: NixEvalOptions = {}): Promise<unknown> {
+  const [loadNix, ...args] = loadNixArgs(kind, file, options);
   return withInfrastructureArgs(options.infrastructureJSON, async (infraArgs) => {
     try {
-      return await runNix([path.join(nixDir(), 'load.nix'), ...args, ...infraArgs], options.showTrace);
+      return await runNix([loadNix!, ...args, ...infraArgs], options.showTrace);
     } catch (error) {
       if (!(error instanceof NixFailure)) throw error;
       // A location in «string» is the --arg expression, i.e. --extra-params, not the model file.
