@@ -95,7 +95,8 @@ async function processesModel(dir: string, processes: Record<string, Proc>, file
 }
 
 const stateArgs = (dir: string) => ['--state-dir', path.join(dir, 'state'), '-p', 'test'];
-const runtime = (dir: string) => path.join(dir, 'state', 'test', 'run');
+// processes-switch: the processes' runtimeDir is <state-dir>/run (nixproc's default under --state-dir).
+const runtime = (dir: string) => path.join(dir, 'state', 'run');
 
 async function pidOf(dir: string, name: string): Promise<number | undefined> {
   try {

@@ -37,7 +37,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'Environment: DYSNOMIA_MODULES_PATH (colon-separated module folders, searched before ours),',
       '  DYSNOMIA_CONTAINERS_PATH (container configs; default /etc/dysnomia/containers),',
       '  DYSNOMIA_STATEDIR (default /var/state/dysnomia for root, else ~/.dysnomia),',
-      '  process module: runtimeDir, timeout (s, default 1), stopTimeout (s, default 10), startTimeout (s, default 60).',
+      '  process module: runtimeDir, timeout (s, default 1), stopTimeout (s, default 10), startTimeout (s, default 10),',
+      '  foregroundProcess (1, or the command to daemonise), restart (no|on-failure|always), restartDelay, restartLimit.',
       'See docs/activation.md.',
     ].join('\n'),
   });

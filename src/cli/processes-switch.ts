@@ -20,6 +20,14 @@ interface SwitchCliOptions extends DeployCliOptions, GenerationCliOptions {
   rollback?: boolean;
   switchGeneration?: string;
   showTrace?: boolean;
+  runtimeDir?: string;
+  logDir?: string;
+  tmpDir?: string;
+  cacheDir?: string;
+  forceDisableUserChange?: boolean;
+  extraParams?: string;
+  oldProfile?: string;
+  strict?: boolean;
 }
 
 const DEFAULT_PROFILE = 'processes';
@@ -41,6 +49,9 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       'PROCESSES: .json { "name": { "pkg": "dir", "dependencies": ["other"], "environment": {…} } }, a .js module exporting that (or a function',
       'of {stateDir, runtimeDir, logDir, tmpDir, cacheDir, system, processManager, forceDisableUserChange}), or the same as a .nix function.',
       'The file may also come from $NIXPROC_PROCESSES. Default profile: processes.',
+      'Folders (as nixproc-disnix-switch): the processes get stateDir = --state-dir (else $NIXPROC_STATE_DIR, else the default state folder),',
+      'runtimeDir = <stateDir>/run (PID files), logDir = <stateDir>/log, tmpDir = <stateDir>/tmp, cacheDir = <stateDir>/cache, each changed',
+      'by its option or $NIXPROC_<NAME>_DIR; they are created before the switch. The deployment records stay in <state-dir>/<profile>.',
       NO_ROLLBACK_HELP,
     ].join('\n'),
   });
@@ -50,6 +61,14 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     .option('--rollback', 'switch back to the previous generation')
     .option('--switch-generation <n>', 'switch to generation N')
     .option('--show-trace', 'pass --show-trace to Nix evaluations')
+    .option('--runtime-dir <dir>', 'where the PID files are stored (default <state-dir>/run)')
+    .option('--log-dir <dir>', 'where the processes store their log files (default <state-dir>/log)')
+    .option('--tmp-dir <dir>', 'where the processes store temp files (default <state-dir>/tmp)')
+    .option('--cache-dir <dir>', 'where the processes store cache files (default <state-dir>/cache)')
+    .option('--force-disable-user-change', 'create no users or groups and change no user permissions, even as root')
+    .option('--extra-params <expr>', 'an attrset (Nix expression or JSON) of extra arguments for the processes function')
+    .option('--strict', 'a misspelt key in the processes model (e.g. dependencie) is an error instead of a warning')
+    .option('-o, --old-profile <path>', 'the deployment to switch from (a manifest file, or a profile folder holding manifest.json) instead of the current one')
     .action(async (file: string | undefined, options: SwitchCliOptions) => {
       const deployOptions = deployOptionsOf(options, 'dydisnix-processes-switch', DEFAULT_PROFILE);
       if (await runGenerationOptions(options, deployOptions)) return;
@@ -64,13 +83,36 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       }
       const processes = file ?? process.env.NIXPROC_PROCESSES;
       if (!processes) throw new UsageError('a processes model must be given: dydisnix-processes-switch PROCESSES (or set NIXPROC_PROCESSES)');
-      const { processesManifest } = await import('../deploy/processes.js');
+      const { processesManifest, initProcessDirs } = await import('../deploy/processes.js');
+      const { extraParamsAsJs } = await import('../model/load.js');
       const { profileDir } = await import('../deploy/state.js');
-      const manifest = await processesManifest(processes, profileDir(deployOptions.stateDir, deployOptions.profile), options.showTrace ?? false, {
+      const env = process.env;
+      const { manifest, args } = await processesManifest(processes, deployOptions.stateDir, {
+        ...definedOnly({
+          stateDir: options.stateDir ?? env.NIXPROC_STATE_DIR,
+          runtimeDir: options.runtimeDir ?? env.NIXPROC_RUNTIME_DIR,
+          logDir: options.logDir ?? env.NIXPROC_LOG_DIR,
+          tmpDir: options.tmpDir ?? env.NIXPROC_TMP_DIR,
+          cacheDir: options.cacheDir ?? env.NIXPROC_CACHE_DIR,
+        }),
+        ...(options.forceDisableUserChange || env.NIXPROC_FORCE_DISABLE_USER_CHANGE === '1' ? { forceDisableUserChange: true } : {}),
+        showTrace: options.showTrace ?? false,
+        profileDir: profileDir(deployOptions.stateDir, deployOptions.profile),
         ...(deployOptions.dryRun ? { dryRun: true } : {}),
         ...(deployOptions.log ? { log: deployOptions.log } : {}),
+        ...(options.strict ? { strict: true } : {}),
+        extraParams: await extraParamsAsJs(options.extraParams !== undefined ? { extraParams: options.extraParams } : {}),
       });
+      if (options.oldProfile !== undefined) {
+        const { readOldProfile } = await import('../deploy/state.js');
+        deployOptions.from = await readOldProfile(options.oldProfile);
+      }
+      if (!deployOptions.dryRun) await initProcessDirs(args);
       await deploy({ kind: 'switch', manifest }, deployOptions);
     });
   await runProgram(program, normaliseArgv(argv));
+}
+
+function definedOnly<T extends Record<string, string | undefined>>(values: T): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== '')) as { [K in keyof T]?: string };
 }

@@ -57,6 +57,7 @@ export function addModelInputOptions(program: Command): Command {
     .option('--extra-params <expr>', 'extra parameters for the model functions (a Nix attrset literal or JSON object)')
     .addOption(new Option('--xml', 'compatibility flag: inputs are XML (detected automatically anyway)'))
     .addOption(new Option('--show-trace', 'pass --show-trace to Nix evaluations'))
+    .option('--strict', 'a misspelt model key (e.g. dependson) is an error instead of a warning')
     .addOption(new Option('--no-out-link', 'compatibility flag, ignored').hideHelp());
 }
 

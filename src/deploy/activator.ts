@@ -33,7 +33,8 @@ export function dysnomiaActivator(options: DysnomiaActivatorOptions): Activator 
         type: unit.type,
         operation,
         component: unit.pkg,
-        container: { name: unit.container, properties: unit.containerProperties },
+        // The service's module settings (src/activation/process-settings.ts) override its container's.
+        container: { name: unit.container, properties: unit.settings ? { ...unit.containerProperties, ...unit.settings } : unit.containerProperties },
         environment: unit.environment,
         stateDir: dysnomiaStateDir(options.profileDir, unit.target),
         ...(options.modulesPath !== undefined ? { modulesPath: options.modulesPath } : {}),
@@ -53,11 +54,16 @@ export function dysnomiaActivator(options: DysnomiaActivatorOptions): Activator 
         }
       }
       if (result.exitCode !== 0) {
-        const detail = result.stderr.trim() || result.stdout.trim();
+        // The module's verdict is its last line; what the daemon printed before it is in the log lines above.
+        const detail = lastLine(result.stderr) || lastLine(result.stdout);
         throw new ActivationError(
           `${operation} of ${unit.pkg} (type ${unit.type}) ${result.timedOut ? 'timed out' : `failed with exit status ${result.exitCode}`}${detail ? `: ${detail}` : ''}`,
         );
       }
     },
   };
+}
+
+function lastLine(text: string): string {
+  return text.split('\n').filter((line) => line.trim() !== '').at(-1)?.trim() ?? '';
 }

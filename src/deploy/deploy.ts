@@ -21,6 +21,7 @@ import {
 } from './state.js';
 import { pollUntil, readStat } from '../activation/proc.js';
 import { deadUnits, localProbe, type LivenessProbe } from './liveness.js';
+import { readinessStep } from './readiness.js';
 import { DeployProgress, formatPhases, type StatusLine } from './progress.js';
 import {
   describeFailure,
@@ -65,6 +66,11 @@ export interface DeployOptions {
    * process records when the Dysnomia activator is used; none with an injected activator.
    */
   probe?: LivenessProbe;
+  /**
+   * `-o/--old-profile`: the deployment to switch from instead of the current manifest (the units it
+   * names are treated as the running ones when planning the transition).
+   */
+  from?: Manifest;
   /** The terminal's status line (src/deploy/progress.ts): shows the running jobs while the transition runs. */
   statusLine?: StatusLine;
 }
@@ -197,6 +203,7 @@ async function recover(journal: Journal, current: Manifest | null, activator: Ac
       limit: limitFor(current ? [current] : [], options.maxConcurrent),
       log,
       noRollback: true,
+      awaitReady: readinessStep(log),
       onStart: (unit, direction) => writer.set(unit, direction === 'activate' ? 'activating' : 'deactivating'),
       onDone: (unit, direction) => writer.set(unit, direction === 'activate' ? 'active' : 'inactive'),
     },
@@ -216,7 +223,8 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
   if (options.dryRun) {
     const current = await readCurrentManifest(options.stateDir, options.profile);
     const { manifest } = await targetManifest(request, current, options);
-    const plan = planTransition(current ? manifestUnits(current) : [], manifestUnits(manifest));
+    const old = options.from ?? current;
+    const plan = planTransition(old ? manifestUnits(old) : [], manifestUnits(manifest));
     await printPlan(plan, options.print ?? log);
     return { status: 'dry-run', generation: current?.generation ?? 0, plan, seconds: (performance.now() - started) / 1000 };
   }
@@ -245,7 +253,8 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
       return { status: 'nothing-to-undeploy', generation: current?.generation ?? 0, plan: { activate: [], deactivate: [], unchanged: [] }, seconds: (performance.now() - started) / 1000 };
     }
     const { manifest, rollbackTo } = await targetManifest(request, current, options);
-    const from = current ? manifestUnits(current) : [];
+    const old = options.from ?? current;
+    const from = old ? manifestUnits(old) : [];
     const to = manifestUnits(manifest);
     const plan = planTransition(from, to);
     // Converge: an unchanged unit whose daemon died is activated again (the record is not trusted).
@@ -296,6 +305,7 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
         log,
         ...(options.noRollback ? { noRollback: true } : {}),
         aborted: () => aborted,
+        awaitReady: readinessStep(log),
         ...(options.timings ? { timings: options.timings } : {}),
         label: progress.label,
         onStart: (unit, direction) => (progress.jobStarted(unit, direction), writer.set(unit, direction === 'activate' ? 'activating' : 'deactivating')),

@@ -12,6 +12,8 @@ import { checkPlain } from '../model/plain.js';
 import { checkSafeName } from '../model/validate.js';
 import type { Distribution, Infrastructure, Services } from '../model/types.js';
 import { compareNames, isAttrs, sortedKeys, type Attrs, type Value } from '../model/value.js';
+import { processSettingsOf } from '../activation/process-settings.js';
+import { parseReadiness, type ReadinessCheck } from '../activation/readiness.js';
 
 export const MANIFEST_VERSION = 1;
 
@@ -67,6 +69,10 @@ export interface Unit {
   orderAfter: string[];
   /** Identity of the deployable content: two units with the same key and fingerprint are the same. */
   fingerprint: string;
+  /** Service properties the module reads as variables (src/activation/process-settings.ts). */
+  settings?: Record<string, string>;
+  /** Checked after activation, before dependents start (src/activation/readiness.ts). */
+  readiness?: ReadinessCheck;
 }
 
 export function unitKey(mapping: ManifestMapping): string {
@@ -108,6 +114,8 @@ export function manifestUnits(manifest: Manifest): Unit[] {
     if (!service) throw new Error(`manifest: mapping of unknown service "${mapping.service}"`);
     const containerProperties = containerPropertiesOf(manifest.infrastructure, mapping.target, mapping.container);
     const environment = service.environment ?? {};
+    const settings = processSettingsOf(service.type, service.properties);
+    const readiness = readinessOf(service, containerProperties, mapping);
     return {
       key: unitKey(mapping),
       service: service.name,
@@ -118,9 +126,24 @@ export function manifestUnits(manifest: Manifest): Unit[] {
       containerProperties,
       environment,
       orderAfter: [...new Set([...service.dependsOn, ...service.activatesAfter])],
-      fingerprint: sha256(stableJson({ type: service.type, pkg: service.pkg, content: service.contentHash, containerProperties, environment })),
+      // Settings change how the daemon runs, so they are part of the content; absent ones leave the
+      // fingerprints of units without settings as they were.
+      fingerprint: sha256(stableJson({ type: service.type, pkg: service.pkg, content: service.contentHash, containerProperties, environment, settings })),
+      ...(settings ? { settings } : {}),
+      ...(readiness ? { readiness } : {}),
     };
   });
+}
+
+/**
+ * The readiness check of a mapping: the service's `readiness` property, else its container's
+ * (docs/activation.md, "Readiness"). `file` names the services model in errors (buildManifest validates).
+ */
+export function readinessOf(service: Pick<ManifestService, 'name' | 'properties'>, containerProperties: Attrs, mapping: ManifestMapping, file?: string, root = 'services'): ReadinessCheck | undefined {
+  const own = service.properties?.readiness;
+  if (own !== undefined && own !== null) return parseReadiness(own, file, `${root}.${service.name}.readiness`);
+  // The infrastructure model's file is not known here: the path names the place.
+  return parseReadiness(containerProperties.readiness, undefined, `infrastructure.${mapping.target}.containers.${mapping.container}.readiness`);
 }
 
 /** The environment property as Dysnomia-style strings (lists space-separated, booleans 1/empty). */
@@ -186,6 +209,8 @@ export interface BuildManifestInput {
   /** The services model file, named in errors. */
   servicesFile?: string;
   origin?: Record<string, string>;
+  /** Root of model paths in errors (default `services`; `processes` for a processes model). */
+  modelRoot?: string;
 }
 
 /**
@@ -227,6 +252,11 @@ export async function buildManifest(input: BuildManifestInput): Promise<Manifest
       mappings.push({ service: name, target: mapping.target, container });
     }
   }
+  const infrastructureShape = infrastructureToJsonShape(infrastructure);
+  // Readiness checks are validated here, so that a bad one is a model error before anything runs.
+  for (const mapping of mappings) {
+    readinessOf(manifestServices[mapping.service]!, containerPropertiesOf(infrastructureShape, mapping.target, mapping.container), mapping, input.servicesFile, input.modelRoot);
+  }
   // Ordering dependencies must be deployed too, or the order would silently not hold.
   for (const service of Object.values(manifestServices)) {
     for (const dep of [...service.dependsOn, ...service.activatesAfter]) {
@@ -241,7 +271,7 @@ export async function buildManifest(input: BuildManifestInput): Promise<Manifest
     generation: 0,
     ...(input.origin ? { origin: input.origin } : {}),
     services: manifestServices,
-    infrastructure: infrastructureToJsonShape(infrastructure),
+    infrastructure: infrastructureShape,
     mappings: [...unique.values()].sort(compareMappings),
   };
 }

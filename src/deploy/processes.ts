@@ -27,26 +27,49 @@ export interface ProcessesArgs {
   forceDisableUserChange: boolean;
 }
 
-export function processesArgs(profileDir: string, system: string): ProcessesArgs {
-  const stateDir = path.join(profileDir, 'var');
+/**
+ * The folders of nixproc-disnix-switch (`--state-dir`, `--runtime-dir`, …; docs/deploy.md,
+ * "dydisnix-processes-switch"): each defaults as in nix-processmgmt, from the state folder.
+ */
+export interface ProcessDirOptions {
+  stateDir?: string;
+  runtimeDir?: string;
+  logDir?: string;
+  tmpDir?: string;
+  cacheDir?: string;
+  /** `--force-disable-user-change`: no users or groups are created, even as root. */
+  forceDisableUserChange?: boolean;
+}
+
+/** The arguments of a processes function; `stateDir` defaults to `defaultStateDir`. */
+export function processesArgs(defaultStateDir: string, system: string, options: ProcessDirOptions = {}): ProcessesArgs {
+  const stateDir = path.resolve(options.stateDir ?? defaultStateDir);
+  const resolved = (dir: string | undefined, fallback: string) => path.resolve(dir ?? fallback);
   return {
     stateDir,
-    runtimeDir: path.join(profileDir, 'run'),
-    logDir: path.join(stateDir, 'log'),
-    tmpDir: path.join(stateDir, 'tmp'),
-    cacheDir: path.join(stateDir, 'cache'),
+    runtimeDir: resolved(options.runtimeDir, path.join(stateDir, 'run')),
+    logDir: resolved(options.logDir, path.join(stateDir, 'log')),
+    // As nix-processmgmt: /tmp when the state folder is /var, else its tmp folder.
+    tmpDir: resolved(options.tmpDir, stateDir === '/var' ? '/tmp' : path.join(stateDir, 'tmp')),
+    cacheDir: resolved(options.cacheDir, path.join(stateDir, 'cache')),
     system,
     processManager: 'disnix',
-    forceDisableUserChange: process.getuid?.() !== 0,
+    forceDisableUserChange: options.forceDisableUserChange ?? process.getuid?.() !== 0,
   };
 }
 
+/** nixproc-init-state: the folders exist before any process starts. */
+export async function initProcessDirs(args: ProcessesArgs): Promise<void> {
+  const { promises: fs } = await import('node:fs');
+  for (const dir of [args.stateDir, args.runtimeDir, args.logDir, args.tmpDir, args.cacheDir]) await fs.mkdir(dir, { recursive: true });
+}
+
 const NIX_ADAPTER = `
-{ file, argsJSON, buildNames ? null }:
+{ file, argsJSON, extraParamsJSON ? "{}", buildNames ? null }:
 let
   b = builtins;
   f = import file;
-  given = b.fromJSON argsJSON;
+  given = b.fromJSON argsJSON // b.fromJSON extraParamsJSON;
   model = if b.isFunction f then f (b.intersectAttrs (b.functionArgs f) given) else f;
   isDrv = v: b.isAttrs v && (v.type or null) == "derivation";
   norm = v:
@@ -55,10 +78,20 @@ let
     else if b.isAttrs v then b.mapAttrs (_: norm) (b.removeAttrs v (b.filter (n: b.isFunction v.\${n} || v.\${n} == null) (b.attrNames v)))
     else if b.isList v then map norm v
     else v;
-  depName = d: if b.isString d then d else d.name or (throw "dydisnix: a dependency without a name");
+  # A dependency is a process name, a process (an attrset with a name, as nix-processmgmt's
+  # dependencies = [ db ]) or one of this model's processes; anything else is reported by TS with its path.
+  depName = d:
+    if b.isString d then d
+    else if b.isAttrs d && b.isString (d.name or null) then d.name
+    else
+      let same = if b.isAttrs d then b.filter (k: model.\${k} == d) (b.attrNames model) else [ ];
+      in if b.length same == 1 then b.head same
+      else { dydisnixInvalidDependency = if b.isAttrs d then "set" else b.typeOf d; };
+  # nix-processmgmt keeps a process's dependencies in its package (passthru.dependencies).
+  pkgDeps = p: if b.isAttrs (p.pkg or null) then p.pkg.dependencies or [ ] else [ ];
   entry = name: p: norm (b.removeAttrs p [ "dependencies" "pkg" ]) // {
     pkg = if b.isPath p.pkg then toString p.pkg else if buildable p.pkg then toString p.pkg.outPath else p.pkg;
-    dependencies = map depName (p.dependencies or [ ]);
+    dependencies = map depName ((if b.isList (p.dependencies or [ ]) then p.dependencies or [ ] else [ p.dependencies ]) ++ pkgDeps p);
   };
   # A derivation pkg is deployed as its output path; with buildNames (src/deploy/realise.ts) the
   # expression is instead the named processes' derivations, for nix-build.
@@ -68,20 +101,24 @@ in if buildNames == null then b.mapAttrs entry model else toBuild
 `;
 
 /** nix-build arguments that build the derivation pkgs of the named processes of a Nix model. */
-export function processesBuildArgs(file: string, args: ProcessesArgs, names: string[]): string[] {
-  return ['-E', NIX_ADAPTER, '--arg', 'file', path.resolve(file), '--argstr', 'argsJSON', JSON.stringify(args), '--argstr', 'buildNames', JSON.stringify(names)];
+export function processesBuildArgs(file: string, args: ProcessesArgs, names: string[], extraParams: Record<string, unknown> = {}): string[] {
+  return [
+    '-E', NIX_ADAPTER, '--arg', 'file', path.resolve(file), '--argstr', 'argsJSON', JSON.stringify(args),
+    '--argstr', 'extraParamsJSON', JSON.stringify(extraParams), '--argstr', 'buildNames', JSON.stringify(names),
+  ];
 }
 
 /** The raw processes model: name → attributes (pkg as written, dependencies as names). */
-export async function loadProcesses(file: string, args: ProcessesArgs, showTrace = false): Promise<Record<string, Attrs>> {
+export async function loadProcesses(file: string, args: ProcessesArgs, showTrace = false, extraParams: Record<string, unknown> = {}): Promise<Record<string, Attrs>> {
   const lower = file.toLowerCase();
   let raw: unknown;
   if (lower.endsWith('.nix')) {
     const { evalNixExpression } = await import('../model/formats/nix-eval.js');
-    raw = await evalNixExpression(NIX_ADAPTER, { argstrs: { argsJSON: JSON.stringify(args) }, args: { file: path.resolve(file) }, file, showTrace });
+    const argstrs = { argsJSON: JSON.stringify(args), extraParamsJSON: JSON.stringify(extraParams) };
+    raw = await evalNixExpression(NIX_ADAPTER, { argstrs, args: { file: path.resolve(file) }, file, showTrace });
   } else if (lower.endsWith('.js') || lower.endsWith('.mjs')) {
     const { importJsModel } = await import('../model/formats/js.js');
-    raw = await importJsModel(file, { ...args }, 'processes');
+    raw = await importJsModel(file, { ...args, ...extraParams }, 'processes');
   } else {
     const { readText } = await import('../io/input.js');
     const { parseJsonDocument } = await import('../model/formats/json.js');
@@ -97,14 +134,32 @@ export async function loadProcesses(file: string, args: ProcessesArgs, showTrace
   return out;
 }
 
-function names(value: unknown, file: string, where: string): string[] {
+/** builtins.typeOf (and JS typeof) names as the error says them. */
+const NIX_TYPE_NAMES: Record<string, string> = {
+  set: 'an attribute set without a name',
+  list: 'a list',
+  null: 'null',
+  int: 'an integer',
+  float: 'a float',
+  number: 'a number',
+  bool: 'a Boolean',
+  boolean: 'a Boolean',
+  lambda: 'a function',
+  path: 'a path',
+};
+
+const DEPENDENCY_FORM = 'expected a process name ("db") or a process, i.e. an attribute set with a name (dependencies = [ db ] where db = { name = "db"; pkg = …; })';
+
+function names(value: unknown, file: string, where: string, process?: string): string[] {
   if (value === undefined) return [];
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) {
     return value.map((item, i) => {
       if (typeof item === 'string') return item;
       if (item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string') return (item as { name: string }).name;
-      throw new ModelError(file, `${where}[${i}]`, 'expected a process name or a process');
+      const invalid = item && typeof item === 'object' ? (item as { dydisnixInvalidDependency?: unknown }).dydisnixInvalidDependency : undefined;
+      const got = NIX_TYPE_NAMES[typeof invalid === 'string' ? invalid : Array.isArray(item) ? 'list' : item === null ? 'null' : typeof item === 'object' ? 'set' : typeof item] ?? `a ${String(invalid ?? typeof item)}`;
+      throw new ModelError(file, `${where}[${i}]`, `${process ? `a dependency of process ${process}: ` : ''}${DEPENDENCY_FORM}, got ${got}`);
     });
   }
   if (value && typeof value === 'object') return sortedKeys(value);
@@ -112,35 +167,57 @@ function names(value: unknown, file: string, where: string): string[] {
 }
 
 /** Processes → the three models of a local deployment. */
-export function processesToModels(processes: Record<string, Attrs>, file: string, runtimeDir: string): { services: Services; infrastructure: Infrastructure; distribution: Distribution } {
+export function processesToModels(
+  processes: Record<string, Attrs>,
+  file: string,
+  runtimeDir: string,
+  forceDisableUserChange = false,
+): { services: Services; infrastructure: Infrastructure; distribution: Distribution } {
   const services: Services = {};
   for (const name of sortedKeys(processes)) {
     const { pkg, dependencies, dependsOn, activatesAfter, connectsTo, name: _name, type: _type, ...rest } = processes[name]!;
     if (typeof pkg !== 'string' || pkg === '') throw new ModelError(file, `processes.${name}.pkg`, 'expected the path of the process component');
-    const after = [...new Set([...names(dependencies, file, `processes.${name}.dependencies`), ...names(dependsOn, file, `processes.${name}.dependsOn`), ...names(activatesAfter, file, `processes.${name}.activatesAfter`)])];
+    const after = [
+      ...new Set([
+        ...names(dependencies, file, `processes.${name}.dependencies`, name),
+        ...names(dependsOn, file, `processes.${name}.dependsOn`, name),
+        ...names(activatesAfter, file, `processes.${name}.activatesAfter`, name),
+      ]),
+    ];
     for (const dep of after) {
       if (!processes[dep]) throw new ModelError(file, `processes.${name}.dependencies`, `unknown process "${dep}"`);
     }
     services[name] = { name, type: 'process', pkg, dependsOn: [], connectsTo: names(connectsTo, file, `processes.${name}.connectsTo`), activatesAfter: after, properties: rest };
   }
   const infrastructure: Infrastructure = {
-    localhost: { name: 'localhost', properties: { hostname: 'localhost' }, containers: { process: { runtimeDir } }, numOfCores: Math.max(1, os.availableParallelism?.() ?? os.cpus().length) },
+    localhost: { name: 'localhost', properties: { hostname: 'localhost' }, containers: { process: { runtimeDir, ...(forceDisableUserChange ? { forceDisableUserChange: true } : {}) } }, numOfCores: Math.max(1, os.availableParallelism?.() ?? os.cpus().length) },
   };
   const distribution: Distribution = {};
   for (const name of sortedKeys(services)) distribution[name] = [{ target: 'localhost' }];
   return { services, infrastructure, distribution };
 }
 
-export async function processesManifest(
-  file: string,
-  profileDir: string,
-  showTrace = false,
-  build: { dryRun?: boolean; log?: (line: string) => void } = {},
-): Promise<Manifest> {
+export interface ProcessesManifestOptions extends ProcessDirOptions {
+  showTrace?: boolean;
+  /** `--extra-params`, as an attrset: more arguments for a processes function. */
+  extraParams?: Record<string, unknown>;
+  /** `--strict`: a misspelt key is an error instead of a warning. */
+  strict?: boolean;
+  /** The profile folder (Nix builds keep their GC roots there: src/deploy/realise.ts). */
+  profileDir: string;
+  /** A dry run builds nothing. */
+  dryRun?: boolean;
+  log?: (line: string) => void;
+}
+
+/** The manifest of a processes model, and the folders its processes use (created by the caller). */
+export async function processesManifest(file: string, defaultStateDir: string, options: ProcessesManifestOptions): Promise<{ manifest: Manifest; args: ProcessesArgs }> {
   const { currentSystem } = await import('../model/formats/js.js');
-  const args = processesArgs(profileDir, currentSystem());
-  const processes = await loadProcesses(file, args, showTrace);
-  const models = processesToModels(processes, file, args.runtimeDir);
+  const args = processesArgs(defaultStateDir, currentSystem(), options);
+  const processes = await loadProcesses(file, args, options.showTrace ?? false, options.extraParams);
+  const { findUnknownKeys, reportUnknownKeys, PROCESS_KEYS } = await import('../model/unknown-keys.js');
+  reportUnknownKeys(findUnknownKeys('processes', processes, PROCESS_KEYS), file, options.strict ? { strict: true } : {});
+  const models = processesToModels(processes, file, args.runtimeDir, options.forceDisableUserChange === true);
   const { validateServices } = await import('../model/validate.js');
   validateServices(models.services, file);
   const { realiseComponents } = await import('./realise.js');
@@ -150,12 +227,13 @@ export async function processesManifest(
     modelRoot: 'processes',
     baseDir,
     deployed: Object.keys(models.services),
-    ...(file.toLowerCase().endsWith('.nix') ? { nixBuildArgs: async (names: string[]) => processesBuildArgs(file, args, names) } : {}),
-    profileDir,
-    ...(build.dryRun ? { dryRun: true } : {}),
-    showTrace,
-    ...(build.log ? { log: build.log } : {}),
+    ...(file.toLowerCase().endsWith('.nix') ? { nixBuildArgs: async (names: string[]) => processesBuildArgs(file, args, names, options.extraParams) } : {}),
+    profileDir: options.profileDir,
+    ...(options.dryRun ? { dryRun: true } : {}),
+    showTrace: options.showTrace ?? false,
+    ...(options.log ? { log: options.log } : {}),
   });
   const { buildManifest } = await import('./manifest.js');
-  return buildManifest({ ...models, services, baseDir, servicesFile: file, origin: { command: 'dydisnix-processes-switch', processes: path.resolve(file) } });
+  const manifest = await buildManifest({ ...models, services, baseDir, servicesFile: file, modelRoot: 'processes', origin: { command: 'dydisnix-processes-switch', processes: path.resolve(file) } });
+  return { manifest, args };
 }

@@ -66,6 +66,19 @@ export async function previousDistributionFromState(stateDir: string, profile: s
   return manifest ? manifestDistribution(manifest) : null;
 }
 
+/**
+ * `-o/--old-profile PATH` (as disnix-deploy's old manifest): the deployment to switch from, given as a
+ * manifest file (e.g. `<profile>/generations/3.json`) or a profile folder holding `manifest.json`.
+ */
+export async function readOldProfile(location: string): Promise<Manifest> {
+  const stat = await fs.stat(location).catch(() => undefined);
+  if (!stat) throw new UsageError(`--old-profile: ${location} does not exist`);
+  const file = stat.isDirectory() ? path.join(location, 'manifest.json') : location;
+  const text = await readIfExists(file);
+  if (text === undefined) throw new UsageError(`--old-profile: ${location} holds no manifest.json (expected a manifest file or a profile folder)`);
+  return parseManifest(text, file);
+}
+
 export async function readGeneration(stateDir: string, profile: string, n: number): Promise<Manifest | null> {
   const file = generationFile(stateDir, profile, n);
   const text = await readIfExists(file);

@@ -104,6 +104,12 @@ export interface RunOptions {
   aborted?: () => boolean;
   /** Wall time of each finished job, for the benchmark. */
   timings?: Map<string, number>;
+  /**
+   * Called after a unit was activated, before its dependents may start: resolves once it is ready
+   * (src/deploy/readiness.ts), rejects when it never became ready. The unit is then deactivated again
+   * and counts as failed, so the transition rolls back.
+   */
+  awaitReady?: (unit: Unit) => Promise<void>;
   /** Prefix of a job's progress line, e.g. the counter `[12/40] ` (src/deploy/progress.ts). */
   label?: (unit: Unit, direction: Direction) => string;
 }
@@ -149,6 +155,7 @@ export async function runPhase(units: Unit[], direction: Direction, options: Run
         await options.onStart?.(unit, direction);
         options.log?.(`${options.label?.(unit, direction) ?? ''}[target: ${unit.target}]: ${verb(direction)} service ${unit.service} (${unit.type})`);
         await options.activator.run(direction, unit);
+        if (direction === 'activate' && options.awaitReady) await awaitReadyOrUndo(unit, options);
         options.timings?.set(`${direction} ${unit.key}`, (performance.now() - begin) / 1000);
         await options.onDone?.(unit, direction);
         done.push(unit);
@@ -190,6 +197,18 @@ export async function runPhase(units: Unit[], direction: Direction, options: Run
     throw new PlanningError(`the services have a dependency cycle: cannot order ${skipped.map((u) => u.service).join(', ')}`);
   }
   return { done, failed, skipped };
+}
+
+/** The readiness step: a unit that never became ready is stopped again before the failure counts. */
+async function awaitReadyOrUndo(unit: Unit, options: RunOptions): Promise<void> {
+  try {
+    await options.awaitReady!(unit);
+  } catch (error) {
+    await options.activator.run('deactivate', unit).catch((undo: Error) => {
+      options.log?.(`[target: ${unit.target}]: Deactivating service ${unit.service}, which did not become ready, failed: ${firstLine(undo.message)}`);
+    });
+    throw error;
+  }
 }
 
 export type TransitionStatus = 'OK' | 'FAILED' | 'OBSOLETE_MAPPINGS_ROLLBACK_FAILED' | 'NEW_MAPPINGS_ROLLBACK_FAILED';

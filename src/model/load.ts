@@ -104,6 +104,8 @@ export async function loadServices(file: string, options: LoadOptions = {}): Pro
   const { currentSystem } = await import('./formats/js.js');
   const jsArgs = async () => ({ distribution: {}, invDistribution: {}, system: currentSystem(), ...(await extraParamsAsJs(options)) });
   const raw = await loadRaw('services', file, { ...options, jsArgs });
+  const { findUnknownKeys, reportUnknownKeys, SERVICE_KEYS } = await import('./unknown-keys.js');
+  reportUnknownKeys(findUnknownKeys('services', raw, SERVICE_KEYS), file, options);
   const { servicesFromRaw } = await import('./schemas.js');
   const { validateServices } = await import('./validate.js');
   const services = servicesFromRaw(raw, file);
