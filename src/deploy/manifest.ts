@@ -65,6 +65,8 @@ export interface Unit {
   orderAfter: string[];
   /** Identity of the deployable content: two units with the same key and fingerprint are the same. */
   fingerprint: string;
+  /** The component's content hash (names its copy on a remote target, docs/remote.md). */
+  contentHash?: string;
 }
 
 export function unitKey(mapping: ManifestMapping): string {
@@ -117,6 +119,7 @@ export function manifestUnits(manifest: Manifest): Unit[] {
       environment,
       orderAfter: [...new Set([...service.dependsOn, ...service.activatesAfter])],
       fingerprint: sha256(stableJson({ type: service.type, pkg: service.pkg, content: service.contentHash, containerProperties, environment })),
+      ...(service.contentHash ? { contentHash: service.contentHash } : {}),
     };
   });
 }
