@@ -25,6 +25,7 @@ import type { Network, NetworkSettings } from './network.js';
 import {
   describeFailure,
   executeTransition,
+  perTargetPlan,
   phaseLevels,
   planTransition,
   runPhase,
@@ -230,6 +231,11 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
     const { manifest } = await targetManifest(request, current, options);
     const plan = planTransition(current ? manifestUnits(current) : [], manifestUnits(manifest));
     await printPlan(plan, options.print ?? log);
+    // Per target (docs/remote.md): which targets are remote decides what would be copied.
+    const { chooseClient } = await import('./network.js');
+    const infrastructure = { ...(current?.infrastructure ?? {}), ...manifest.infrastructure };
+    const isRemote = (target: string) => chooseClient(target, infrastructure[target], options.network ?? {}).kind !== 'local';
+    for (const line of perTargetPlan(plan, isRemote)) (options.print ?? log)(line);
     return { status: 'dry-run', generation: current?.generation ?? 0, plan, seconds: (performance.now() - started) / 1000 };
   }
 

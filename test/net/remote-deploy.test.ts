@@ -19,7 +19,8 @@ const canRun = process.getuid?.() === 0;
 const PORTS = { webapp1: 18081, webapp2: 18082, proxy: 18080 };
 const lan = (target: string) => `10.77.0.${target.slice(1)}`;
 
-describe.skipIf(!canRun)('dydisnix-env over SSH (3 targets)', () => {
+// Every step runs several real deployments over SSH: generous limits for a loaded machine.
+describe.skipIf(!canRun)('dydisnix-env over SSH (3 targets)', { timeout: 300_000 }, () => {
   let dir: string;
   let state: string;
   const cfg = () => path.join(dir, 'net', 'ssh_config');
@@ -102,6 +103,12 @@ describe.skipIf(!canRun)('dydisnix-env over SSH (3 targets)', () => {
   }, 120_000);
 
   it('deploys webapps on t1 and t2 and the proxy on t3; HTTP through the proxy reaches both webapps', async () => {
+    const file = path.join(dir, 'distribution-first.json');
+    writeFileSync(file, JSON.stringify({ webapp1: ['t1'], webapp2: ['t2'], proxy: ['t3'] }));
+    const dry = await env('-s', path.join(dir, 'services.json'), '-i', path.join(dir, 'infrastructure.json'), '-d', file, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`  [target: t3]\n    copy (unless present): ${path.join(dir, 'components', 'proxy')}\n    activate: proxy\n    deactivate: -\n    left alone: -\n`);
+    expect(existsSync(path.join(dir, 'net', 't3', 'root', 'modules'))).toBe(false); // a dry run contacts no target
     const result = await deploy({ webapp1: ['t1'], webapp2: ['t2'], proxy: ['t3'] });
     expect(result.stderr).toContain('Deployed generation 1');
     expect(result.code).toBe(0);
