@@ -21,11 +21,13 @@ import {
 } from './state.js';
 import { pollUntil, readStat } from '../activation/proc.js';
 import { deadUnits, localProbe, type LivenessProbe } from './liveness.js';
+import type { Network, NetworkSettings } from './network.js';
 import { readinessStep } from './readiness.js';
 import { DeployProgress, formatPhases, type StatusLine } from './progress.js';
 import {
   describeFailure,
   executeTransition,
+  perTargetPlan,
   phaseLevels,
   planTransition,
   runPhase,
@@ -73,6 +75,8 @@ export interface DeployOptions {
   from?: Manifest;
   /** The terminal's status line (src/deploy/progress.ts): shows the running jobs while the transition runs. */
   statusLine?: StatusLine;
+  /** How targets are reached (docs/remote.md): client interface, target property, connect timeout. */
+  network?: NetworkSettings;
 }
 
 export interface DeployResult {
@@ -93,15 +97,25 @@ const limitFor = (manifests: Manifest[], maxConcurrent: number | undefined) => (
   return 1;
 };
 
-async function activatorFor(options: DeployOptions, onModule?: (pid: number, running: boolean) => void): Promise<Activator> {
-  if (options.activator) return options.activator;
-  const { dysnomiaActivator } = await import('./activator.js');
-  return dysnomiaActivator({
-    profileDir: profileDir(options.stateDir, options.profile),
-    ...(options.modulesPath !== undefined ? { modulesPath: options.modulesPath } : {}),
+/** The targets of the deployment (local and remote, docs/remote.md), unless an activator is injected. */
+async function networkFor(options: DeployOptions, onModule?: (pid: number, running: boolean) => void): Promise<Network | undefined> {
+  if (options.activator) return undefined;
+  const { Network } = await import('./network.js');
+  const dir = profileDir(options.stateDir, options.profile);
+  return new Network({
+    ...options.network,
+    profile: options.profile,
+    profileDir: dir,
+    ...(options.command !== undefined ? { command: options.command } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.log ? { log: options.log } : {}),
-    ...(onModule ? { onModule } : {}),
+    local: {
+      profileDir: dir,
+      ...(options.modulesPath !== undefined ? { modulesPath: options.modulesPath } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.log ? { log: options.log } : {}),
+      ...(onModule ? { onModule } : {}),
+    },
   });
 }
 
@@ -179,8 +193,10 @@ async function printPlan(plan: TransitionPlan, print: (line: string) => void): P
  * journal says which units were started or stopped; whatever is uncertain is settled by running the
  * (idempotent) operation again.
  */
-async function recover(journal: Journal, current: Manifest | null, activator: Activator, options: DeployOptions, modules: ModuleJournal): Promise<void> {
+async function recover(journal: Journal, current: Manifest | null, activator: Activator, options: DeployOptions, modules: ModuleJournal, network?: Network): Promise<void> {
   const log = options.log ?? (() => {});
+  network?.learn(current?.infrastructure);
+  network?.learn(journal.infrastructure);
   await waitForOrphanModules(journal.modules, log, options.timeoutMs ?? ORPHAN_MODULE_WAIT_MS);
   delete journal.modules;
   const desired = current ? manifestUnits(current) : [];
@@ -226,10 +242,16 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
     const old = options.from ?? current;
     const plan = planTransition(old ? manifestUnits(old) : [], manifestUnits(manifest));
     await printPlan(plan, options.print ?? log);
+    // Per target (docs/remote.md): which targets are remote decides what would be copied.
+    const { chooseClient } = await import('./network.js');
+    const infrastructure = { ...(current?.infrastructure ?? {}), ...manifest.infrastructure };
+    const isRemote = (target: string) => chooseClient(target, infrastructure[target], options.network ?? {}).kind !== 'local';
+    for (const line of perTargetPlan(plan, isRemote)) (options.print ?? log)(line);
     return { status: 'dry-run', generation: current?.generation ?? 0, plan, seconds: (performance.now() - started) / 1000 };
   }
 
   const lock = options.heldLock ?? (await acquireLock(dir, options.command ?? 'dydisnix'));
+  let network: Network | undefined;
   let aborted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (aborted) return;
@@ -241,11 +263,12 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
   try {
     if (lock.tookOverFrom) log(`[coordinator]: Took over the stale lock of pid ${lock.tookOverFrom.pid} (${lock.tookOverFrom.command}), which is no longer running`);
     const modules = new ModuleJournal();
-    const activator = await activatorFor(options, modules.onModule);
+    network = await networkFor(options, modules.onModule);
+    const activator: Activator = options.activator ?? network!;
     let current = await readCurrentManifest(options.stateDir, options.profile);
     const journal = await readJournal(options.stateDir, options.profile);
     if (journal) {
-      await recover(journal, current, activator, options, modules);
+      await recover(journal, current, activator, options, modules, network);
       current = await readCurrentManifest(options.stateDir, options.profile);
     }
     if (request.kind === 'undeploy' && (!current || current.mappings.length === 0)) {
@@ -258,7 +281,9 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
     const to = manifestUnits(manifest);
     const plan = planTransition(from, to);
     // Converge: an unchanged unit whose daemon died is activated again (the record is not trusted).
-    const probe = options.probe ?? (options.activator ? undefined : localProbe(dir));
+    network?.learn(current?.infrastructure);
+    network?.learn(manifest.infrastructure);
+    const probe = options.probe ?? network;
     const restarts = request.kind === 'undeploy' || !probe ? [] : await deadUnits(plan.unchanged, probe);
     if (restarts.length > 0) {
       const dead = new Set(restarts.map(({ unit }) => unit.key));
@@ -268,6 +293,8 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
     }
     for (const phase of [plan.deactivate, plan.activate]) await phaseLevels(phase, 'activate'); // rejects cycles before anything runs
     const limit = limitFor([manifest, ...(current ? [current] : [])], options.maxConcurrent);
+    // Every target reached and locked, every component copied, before any service is touched.
+    await network?.prepare(from, to, plan.activate, limit);
 
     // Lock the services of the current deployment (Disnix: dysnomia lock on each target's profile).
     const locked = await runPhase(from, 'activate', { activator: { run: (_op, unit) => activator.run('lock', unit) }, limit: () => Number.MAX_SAFE_INTEGER });
@@ -290,6 +317,7 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
       units: {},
       restore: from.map(journalId),
       state: {},
+      infrastructure: { ...manifest.infrastructure, ...(current?.infrastructure ?? {}) },
     });
     modules.writer = writer;
     const progress = new DeployProgress(plan.deactivate.length + plan.activate.length, options.statusLine);
@@ -339,6 +367,7 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
       generation = current.generation;
     }
     await writer.remove();
+    await network?.record({ ...manifest, generation }, to, from);
     const seconds = (performance.now() - started) / 1000;
     const what = request.kind === 'undeploy' ? 'Undeployed' : rollbackTo !== undefined ? 'Rolled back to' : 'Deployed';
     log(
@@ -351,6 +380,7 @@ export async function deploy(request: DeployRequest, options: DeployOptions): Pr
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await network?.close();
     if (!options.heldLock) await lock.release();
   }
 }

@@ -34,6 +34,8 @@ export interface EnvOptions {
   generation?: number;
   /** --max-moves N: the move budget of the dynamic planners (docs/gendist.md, "Moves"). */
   maxMoves?: number;
+  /** -d: a hand-written distribution model (skips gendist, as `disnix-env -s -i -d`). */
+  distribution?: string;
 }
 
 /** The environment variable naming the IDs file while the services model is evaluated. */
@@ -224,11 +226,51 @@ export async function runEnv(options: EnvOptions, deployOptions: DeployOptions):
     return deploy({ kind: 'rollback', ...(options.generation !== undefined ? { generation: options.generation } : {}) }, deployOptions);
   }
   if (!options.services) throw new UsageError('A services model must be specified! (-s FILE)');
-  if (!options.qos) throw new UsageError('A quality of service model must be specified! (-q FILE)');
+  if (options.distribution) return deployDistribution(options, deployOptions);
+  if (!options.qos) throw new UsageError('A quality of service model must be specified! (-q FILE, or -d DISTRIBUTION)');
   return withWorkDir(async (workDir) =>
     withProfileLock(deployOptions, async (locked) => {
       const { file } = await resolveInfrastructure(options, workDir, log);
       const manifest = await planManifest(options, file, deployOptions, log);
+      coordinator(log)('Deploying the system...');
+      return deploy({ kind: 'switch', manifest }, locked);
+    }),
+  );
+}
+
+/**
+ * `-d DISTRIBUTION`: deploy a hand-written distribution (as `disnix-env -s -i -d`): no QoS model, no
+ * gendist, no ID assignment; the infrastructure is still captured (or read) and augmented.
+ */
+async function deployDistribution(options: EnvOptions, deployOptions: DeployOptions): Promise<DeployResult> {
+  const log = deployOptions.log ?? (() => {});
+  const { deploy } = await import('./deploy.js');
+  for (const [given, name] of [[options.qos, '-q'], [options.filters, '-F'], [options.idResources, '--id-resources'], [options.ids, '--ids']] as const) {
+    if (given !== undefined) throw new UsageError(`${name} needs a generated distribution; it cannot be combined with -d DISTRIBUTION`);
+  }
+  const servicesFile = options.services!;
+  const distributionFile = options.distribution!;
+  return withWorkDir(async (workDir) =>
+    withProfileLock(deployOptions, async (locked) => {
+      const { infrastructure } = await resolveInfrastructure(options, workDir, log);
+      const load = await import('../model/load.js');
+      const loadOptions = loadOptionsOf(options);
+      const services = await load.loadServices(servicesFile, { ...loadOptions, evaluatePkg: true });
+      const distribution = await load.loadDistribution(distributionFile, { ...loadOptions, infrastructure, services });
+      const { buildManifest } = await import('./manifest.js');
+      const manifest = await buildManifest({
+        services,
+        infrastructure,
+        distribution,
+        baseDir: path.dirname(path.resolve(servicesFile)),
+        servicesFile,
+        origin: {
+          command: 'dydisnix-env',
+          services: path.resolve(servicesFile),
+          distribution: path.resolve(distributionFile),
+          ...(options.infrastructure ? { infrastructure: path.resolve(options.infrastructure) } : {}),
+        },
+      });
       coordinator(log)('Deploying the system...');
       return deploy({ kind: 'switch', manifest }, locked);
     }),

@@ -73,6 +73,8 @@ export interface Unit {
   settings?: Record<string, string>;
   /** Checked after activation, before dependents start (src/activation/readiness.ts). */
   readiness?: ReadinessCheck;
+  /** The component's content hash (names its copy on a remote target, docs/remote.md). */
+  contentHash?: string;
 }
 
 export function unitKey(mapping: ManifestMapping): string {
@@ -131,6 +133,7 @@ export function manifestUnits(manifest: Manifest): Unit[] {
       fingerprint: sha256(stableJson({ type: service.type, pkg: service.pkg, content: service.contentHash, containerProperties, environment, settings })),
       ...(settings ? { settings } : {}),
       ...(readiness ? { readiness } : {}),
+      ...(service.contentHash ? { contentHash: service.contentHash } : {}),
     };
   });
 }

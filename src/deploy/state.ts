@@ -143,6 +143,8 @@ export interface Journal {
    * for them before it settles anything.
    */
   modules?: Record<string, number>;
+  /** The targets involved (infrastructure JSON shape), so that recovery can reach remote ones (docs/remote.md). */
+  infrastructure?: Record<string, unknown>;
 }
 
 export const journalId = (unit: Unit) => `${unit.key}#${unit.fingerprint.slice(0, 16)}`;

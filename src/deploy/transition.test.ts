@@ -168,3 +168,43 @@ describe('executeTransition', () => {
     expect(idle.status).toBe('OK');
   });
 });
+
+describe('perTargetPlan', () => {
+  it('lists per target what would be copied, activated, deactivated and left alone', async () => {
+    const { perTargetPlan } = await import('./transition.js');
+    const unit = (service: string, target: string, pkg = `/c/${service}`): Unit => ({
+      key: `${service}@${target}/process`,
+      service,
+      target,
+      container: 'process',
+      type: 'process',
+      pkg,
+      containerProperties: {},
+      environment: {},
+      orderAfter: [],
+      fingerprint: service,
+    });
+    const lines = perTargetPlan(
+      { activate: [unit('a', 't2'), unit('b', 't2'), unit('c', 'local1')], deactivate: [unit('a', 't1')], unchanged: [unit('d', 't1')] },
+      (target) => target !== 'local1',
+    );
+    expect(lines).toEqual([
+      'Per target:',
+      '  [target: local1] (local)',
+      '    copy (unless present): -',
+      '    activate: c',
+      '    deactivate: -',
+      '    left alone: -',
+      '  [target: t1]',
+      '    copy (unless present): -',
+      '    activate: -',
+      '    deactivate: a',
+      '    left alone: d',
+      '  [target: t2]',
+      '    copy (unless present): /c/a, /c/b',
+      '    activate: a, b',
+      '    deactivate: -',
+      '    left alone: -',
+    ]);
+  });
+});

@@ -13,6 +13,7 @@
 import { DirectedGraph } from 'graphology';
 import { ActivationError, PlanningError } from '../errors.js';
 import { compareMappings, type Unit } from './manifest.js';
+import { compareNames } from '../model/value.js';
 
 export type Operation = 'activate' | 'deactivate' | 'lock' | 'unlock';
 
@@ -86,6 +87,28 @@ export async function phaseLevels(units: Unit[], direction: Direction): Promise<
   if (hasCycle(graph)) throw new PlanningError('the services have a dependency cycle: no activation order exists');
   const byKey = new Map(units.map((u) => [u.key, u]));
   return topologicalGenerations(graph).map((level) => level.map((key) => byKey.get(key)!).sort(compareMappings));
+}
+
+/**
+ * A dry run's plan per target (docs/remote.md): what would be copied there (the components of the
+ * units to activate on a remote target, sent only when the target lacks them), activated,
+ * deactivated and left alone. `isRemote` tells which targets get copies.
+ */
+export function perTargetPlan(plan: TransitionPlan, isRemote: (target: string) => boolean): string[] {
+  const targets = [...new Set([...plan.activate, ...plan.deactivate, ...plan.unchanged].map((u) => u.target))].sort(compareNames);
+  const names = (units: Unit[]) => (units.length === 0 ? '-' : units.map((u) => u.service).join(', '));
+  const lines: string[] = ['Per target:'];
+  for (const target of targets) {
+    const on = (units: Unit[]) => units.filter((u) => u.target === target);
+    const activate = on(plan.activate);
+    const copies = isRemote(target) ? [...new Set(activate.map((u) => u.pkg))].sort(compareNames) : [];
+    lines.push(`  [target: ${target}]${isRemote(target) ? '' : ' (local)'}`);
+    lines.push(`    copy (unless present): ${copies.length === 0 ? '-' : copies.join(', ')}`);
+    lines.push(`    activate: ${names(activate)}`);
+    lines.push(`    deactivate: ${names(on(plan.deactivate))}`);
+    lines.push(`    left alone: ${names(on(plan.unchanged))}`);
+  }
+  return lines;
 }
 
 export interface ProgressSink {

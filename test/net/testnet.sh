@@ -7,7 +7,9 @@
 #   testnet.sh down DIR     kill every process of every namespace and delete the namespaces
 #
 # Needs root (ip netns). Keys are generated here, host keys pinned in DIR/known_hosts, and each target
-# gets DIR/tK/root as its own root folder, so targets share no state.
+# gets DIR/tK/root as its own root folder, so targets share no state. The targets share a private LAN:
+# a bridge in its own namespace (dyd-<hash>-lan), tK being 10.77.0.K/24 on its eth0, so that services on
+# different targets can talk to each other; the LAN exists only inside these namespaces.
 set -euo pipefail
 
 die() { echo "testnet: $*" >&2; exit 2; }
@@ -36,14 +38,31 @@ down() {
   rm -f "$dir/namespaces"
 }
 
+# The private LAN: a bridge in its own namespace; each target gets a veth pair into it.
+lan_of() { ns_of "$1" lan; }
+
+start_lan() {
+  local dir=$1 lan
+  lan=$(lan_of "$dir")
+  echo "$lan" >>"$dir/namespaces"
+  ip netns add "$lan"
+  ip -n "$lan" link add br0 type bridge
+  ip -n "$lan" link set br0 up
+}
+
 start_target() {
-  local dir=$1 name=$2 ns tdir
+  local dir=$1 name=$2 index=$3 ns tdir lan
   ns=$(ns_of "$dir" "$name")
   tdir="$dir/$name"
-  mkdir -p "$tdir/root"
+  mkdir -p "$tdir/root" "$tdir/home"
   echo "$ns" >>"$dir/namespaces"
   ip netns add "$ns"
   ip netns exec "$ns" ip link set lo up
+  lan=$(lan_of "$dir")
+  ip -n "$lan" link add "v$index" type veth peer name eth0 netns "$ns"
+  ip -n "$lan" link set "v$index" master br0 up
+  ip -n "$ns" addr add "10.77.0.$index/24" dev eth0
+  ip -n "$ns" link set eth0 up
   ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$tdir/host_key"
   cat >"$tdir/sshd_config" <<CONF
 ListenAddress 127.0.0.1:22
@@ -57,7 +76,9 @@ UsePAM no
 StrictModes no
 MaxSessions 64
 MaxStartups 64:30:128
-SetEnv DYDISNIX_TARGET_ROOT=$tdir/root
+# Its own HOME too: sessions never read the coordinator's ~/.bashrc (slow shell set-ups such as pyenv
+# would cost seconds per command).
+SetEnv DYDISNIX_TARGET_ROOT=$tdir/root HOME=$tdir/home
 CONF
   mkdir -p /run/sshd
   ip netns exec "$ns" /usr/sbin/sshd -f "$tdir/sshd_config" -E "$tdir/sshd.log"
@@ -95,7 +116,8 @@ up() {
   : >"$dir/ssh_config"
   ssh-keygen -q -t ed25519 -N '' -C coordinator -f "$dir/id_ed25519"
   cp "$dir/id_ed25519.pub" "$dir/authorized_keys"
-  for ((i = 1; i <= n; i++)); do start_target "$dir" "t$i"; done
+  start_lan "$dir"
+  for ((i = 1; i <= n; i++)); do start_target "$dir" "t$i" "$i"; done
   trap - ERR
   echo "$dir/ssh_config"
 }
