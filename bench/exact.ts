@@ -72,7 +72,7 @@ const planners: Planner[] = [
   },
   {
     name: 'graphcol',
-    ladder: [[25, 10], [50, 10], [60, 10], [75, 10], [90, 10], [100, 10], [150, 10]],
+    ladder: [[25, 10], [50, 10], [75, 10], [100, 10], [150, 10], [200, 10], [300, 10], [400, 10]],
     gapInstance: (seed) => colouringModels(100, 8, 10, seed),
     ladderInstance: (services, targets) => colouringModels(services, 8, targets, 9),
     solve: async (models, timeLimit) => (await graphcolExactPlan({ services: models.services, infrastructure: models.infrastructure }, { timeLimit })).report,

@@ -94,6 +94,12 @@ describe('LP text', () => {
       ['\\ written by dydisnix (src/planners/graph/lp.ts)', 'Minimize', ' obj: 2 x0 + 0 x1 - 0.5 x2', 'Subject To', ' c0: 2 x0 - x1 <= 3', 'Bounds', ' 0 <= x1 <= 1', 'Binary', ' x0 x2', 'End', ''].join('\n'),
     );
   });
+
+  it('writes large problems (no argument spreading of long lists)', () => {
+    const lp = new LpProblem();
+    for (let i = 0; i < 300_000; i++) lp.cost(lp.variable('continuous', 1), 1);
+    expect(lp.text().split('\n').filter((line) => line.startsWith(' 0 <= x'))).toHaveLength(300_000);
+  });
 });
 
 describe('gap and reports', () => {

@@ -63,7 +63,10 @@ export class LpProblem {
       const upper = this.upper[i];
       if (kind === 'continuous') bounds.push(upper === undefined ? ` x${i} >= 0` : ` 0 <= x${i} <= ${number(upper)}`);
     });
-    if (bounds.length > 0) lines.push('Bounds', ...bounds);
+    if (bounds.length > 0) {
+      lines.push('Bounds');
+      for (const bound of bounds) lines.push(bound); // not push(...bounds): that overflows the stack on large problems
+    }
     const binaries = this.kinds.flatMap((kind, i) => (kind === 'binary' ? [`x${i}`] : []));
     if (binaries.length > 0) {
       lines.push('Binary');
