@@ -148,7 +148,9 @@ function spreadGroup(members: string[], args: SpreadArgs, counts: Map<string, nu
     }));
   });
   zones.forEach((_, z) => {
-    for (let i = 1; i <= total; i++) flow.addArc(zoneNode(z), 1, 1, big * (2 * i - 1));
+    // No zone can take more instances than its services have targets there.
+    const room = members.reduce((n, svc, s) => n + Math.min(counts.get(svc)!, slots[s]![z]!.previous.length + slots[s]![z]!.other.length), 0);
+    for (let i = 1; i <= room; i++) flow.addArc(zoneNode(z), 1, 1, big * (2 * i - 1));
   });
   flow.run(0, 1, total);
 
