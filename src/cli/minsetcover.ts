@@ -1,5 +1,5 @@
 /** dydisnix-minsetcover: greedy weighted set cover on a target cost property (reference §1.4, §3.4). */
-import { UsageError } from '../errors.js';
+import { PlanningError, UsageError } from '../errors.js';
 import { emit } from '../io/atomic.js';
 import { loadOptionsOf } from '../model/load-options.js';
 import { lastOutputMode, type ModelCliOptions } from '../planners/graph/cli-support.js';
@@ -53,7 +53,10 @@ async function run(options: MinsetcoverCliOptions, argv: readonly string[]): Pro
     const { withModelFile } = await import('../planners/common.js');
     throw withModelFile(error, { services: options.services, infrastructure: options.infrastructure, distribution: options.distribution });
   }
-  if (result.stats.uncoverable.length > 0) process.stderr.write(`dydisnix-minsetcover: ${uncoverableWarning(result.stats.uncoverable)}\n`);
   const { formatDistribution } = await import('../model/write.js');
-  await emit(await formatDistribution(result.distribution, format, 'plain'));
+  const text = await formatDistribution(result.distribution, format, 'plain');
+  // A service without a candidate cannot be covered: the job cannot be done (exit 1, docs/graph.md);
+  // the cover of the others is printed on stderr, stdout stays empty.
+  if (result.stats.uncoverable.length > 0) throw new PlanningError(uncoverableWarning(result.stats.uncoverable).replace(/^warning: /, ''), text);
+  await emit(text);
 }
