@@ -166,11 +166,12 @@ describe('dydisnix-minsetcover', () => {
     expect(result.stdout).toContain('"testService1" = [\n    "testtarget2"\n  ];');
   });
 
-  it('terminates with an uncoverable service and names it on stderr', async () => {
+  it('terminates with an uncoverable service: exit 1 naming it, the partial cover on stderr', async () => {
     const dir = await writeTree({ 'distribution.json': JSON.stringify({ testService1: ['testtarget1'], testService2: [] }) });
     const result = await runBin('dydisnix-minsetcover', ['-s', f('services.json'), '-i', f('infrastructure-2.json'), '-d', `${dir}/distribution.json`, '--target-property', 'cost', '--output-json'], { timeoutMs: 20_000 });
-    expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ testService1: ['testtarget1'], testService2: [] });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Partial result:\n{\n  "testService1": [\n    "testtarget1"\n  ],\n  "testService2": []\n}');
     expect(result.stderr).toContain('cannot be covered');
     expect(result.stderr).toContain('testService2, testService3');
   });

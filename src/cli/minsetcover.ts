@@ -1,5 +1,5 @@
 /** dydisnix-minsetcover: greedy weighted set cover on a target cost property (reference §1.4, §3.4). */
-import { UsageError } from '../errors.js';
+import { PlanningError, UsageError } from '../errors.js';
 import { emit } from '../io/atomic.js';
 import { loadOptionsOf } from '../model/load-options.js';
 import { addExactOptions, exactOptionsOf, lastOutputMode, type ExactCliOptions, type ModelCliOptions } from '../planners/graph/cli-support.js';
@@ -77,14 +77,18 @@ async function run(options: MinsetcoverCliOptions, argv: readonly string[]): Pro
     if (options.explain) messages.push((await import('../planners/graph/exact.js')).heuristicOnlyMessage('total cost', solution.stats.totalCost));
   }
   const { assignment, stats } = solution;
-  if (stats.uncoverable.length > 0) process.stderr.write(`dydisnix-minsetcover: ${planner.uncoverableWarning(stats.uncoverable)}\n`);
   for (const message of messages) process.stderr.write(`dydisnix-minsetcover: ${message}\n`);
   const { appHostDistribution, resolvedGraph } = await import('../planners/graph/multiwaycut.js');
   if (mode === 'resolved-graph') {
+    if (stats.uncoverable.length > 0) process.stderr.write(`dydisnix-minsetcover: ${planner.uncoverableWarning(stats.uncoverable)}\n`);
     const { minsetcoverDot } = await import('../planners/graph/dot.js');
     await emit(await minsetcoverDot(resolvedGraph(graph, assignment)), options.output);
     return;
   }
   const { formatDistribution } = await import('../model/write.js');
-  await emit(await formatDistribution(appHostDistribution(graph, assignment), mode, 'plain'), options.output);
+  const text = await formatDistribution(appHostDistribution(graph, assignment), mode, 'plain');
+  // A service without a candidate cannot be covered: the job cannot be done (exit 1, docs/graph.md);
+  // the cover of the others is printed on stderr, stdout stays empty.
+  if (stats.uncoverable.length > 0) throw new PlanningError(planner.uncoverableWarning(stats.uncoverable).replace(/^warning: /, ''), text);
+  await emit(text, options.output);
 }

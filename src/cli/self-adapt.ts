@@ -73,7 +73,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
         () => stopping,
       );
       process.stderr.write(`[coordinator]: ${summary.rounds} round(s), ${summary.deployments} deployment(s), ${summary.failures} failed round(s)\n`);
-      if (summary.lastRoundFailed) process.exitCode = 1;
+      if (summary.lastRoundFailed) process.exitCode = summary.lastExitCode ?? 1;
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);

@@ -6,6 +6,7 @@
  * round is retried.
  */
 import { createHash } from 'node:crypto';
+import { exitCodeFor } from '../errors.js';
 import type { DeployOptions } from './deploy.js';
 import type { EnvOptions } from './env.js';
 
@@ -21,6 +22,8 @@ export interface SelfAdaptSummary {
   deployments: number;
   failures: number;
   lastRoundFailed: boolean;
+  /** The exit status of the last round's error (exitCodeFor: 2 for an invalid model), when it failed. */
+  lastExitCode?: 1 | 2;
 }
 
 export async function selfAdapt(options: SelfAdaptOptions, deployOptions: DeployOptions, stop: () => boolean = () => false): Promise<SelfAdaptSummary> {
@@ -55,6 +58,7 @@ export async function selfAdapt(options: SelfAdaptOptions, deployOptions: Deploy
     } catch (error) {
       summary.failures++;
       summary.lastRoundFailed = true;
+      summary.lastExitCode = exitCodeFor(error);
       say(`Round ${summary.rounds} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (stop() || (options.maxRounds !== undefined && summary.rounds >= options.maxRounds)) break;

@@ -80,6 +80,11 @@ export async function gendist(options: GendistOptions, explainer?: Explainer): P
     ...(options.qos ? { qosFile: options.qos } : {}),
     ...(options.filters ? { filtersFile: options.filters } : {}),
     ...(options.showTrace ? { showTrace: true } : {}),
+    modelFiles: {
+      ...(options.services ? { services: options.services } : {}),
+      ...(options.infrastructure ? { infrastructure: options.infrastructure } : {}),
+      ...(options.distribution ? { distribution: options.distribution } : {}),
+    },
   });
   // A hand-written result (Nix, JS or a catalogue filter) may name a service that does not exist
   // (a typo): that distribution could never be deployed. (Unknown targets are allowed: bound

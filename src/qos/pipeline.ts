@@ -41,8 +41,14 @@ export function parsePipeline(document: unknown, file: string, specs: Record<str
 
 export async function runPipeline(steps: PipelineStep[], specs: Record<string, FilterSpec>, context: FilterContext): Promise<Distribution> {
   let distribution = context.initialDistribution;
-  for (const step of steps) {
-    distribution = await runFilter(specs[step.filter]!, { ...step.params, distribution }, context);
+  for (const [index, step] of steps.entries()) {
+    try {
+      distribution = await runFilter(specs[step.filter]!, { ...step.params, distribution }, context);
+    } catch (error) {
+      // A filter's own complaint (a parameter it refuses at run time) names the step it came from.
+      if (error instanceof ModelError && error.file === undefined && error.path === undefined) throw new ModelError(undefined, `qos.pipeline[${index}]`, error.detail);
+      throw error;
+    }
   }
   return distribution;
 }

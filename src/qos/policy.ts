@@ -7,6 +7,7 @@
  * A catalogue (Nix or JS) is merged over the reference filters (the original replaced them).
  */
 import { ModelError } from '../errors.js';
+import { withModelFile } from '../planners/common.js';
 import { readText } from '../io/input.js';
 import type { Distribution } from '../model/types.js';
 import { referenceFilters, type FilterContext, type FilterSpec } from '../planners/registry.js';
@@ -15,6 +16,8 @@ export interface PolicyOptions {
   qosFile?: string;
   filtersFile?: string;
   showTrace?: boolean;
+  /** The files of the run's models: a filter's error about `infrastructure.t1…` belongs to the infrastructure file. */
+  modelFiles?: { services?: string; infrastructure?: string; distribution?: string };
 }
 
 type PolicyKind = 'json' | 'js' | 'nix';
@@ -30,8 +33,13 @@ async function kindOf(file: string, what: string): Promise<PolicyKind> {
   return detected;
 }
 
-/** Errors raised by filters carry no file: they belong to the policy. */
-function attribute(error: unknown, file: string): unknown {
+/**
+ * Errors raised by filters carry no file: one whose path is in a model given as a file belongs to
+ * that file (withModelFile), any other to the policy.
+ */
+function attribute(error: unknown, file: string, modelFiles: PolicyOptions['modelFiles'] = {}): unknown {
+  const inModel = withModelFile(error, modelFiles);
+  if (inModel !== error) return inModel;
   if (error instanceof ModelError && error.file === undefined) return new ModelError(file, error.path, error.detail);
   return error;
 }
@@ -108,7 +116,7 @@ async function runKnownPolicy(
       jsCustomNames = Object.keys(custom);
       Object.assign(specs, custom);
     } catch (error) {
-      throw attribute(error, filtersFile!);
+      throw attribute(error, filtersFile!, options.modelFiles);
     }
   }
   const session = nix ? new nix.NixSession(context, { ...(options.showTrace ? { showTrace: true } : {}), ...(catalogueKind === 'nix' ? { filtersFile: filtersFile! } : {}), jsFilterNames: jsCustomNames }) : undefined;
@@ -131,7 +139,7 @@ async function runKnownPolicy(
         return context.initialDistribution;
     }
   } catch (error) {
-    throw attribute(error, qosFile);
+    throw attribute(error, qosFile, options.modelFiles);
   } finally {
     await session?.dispose();
   }
