@@ -19,6 +19,7 @@
  * which does not depend on this layout. Type checking is `npm run typecheck` (tsc), not this.
  */
 import { readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -68,11 +69,26 @@ const lazyBuiltins = {
  * only when the path that needs them runs; inside a command's bundle they would load at every start.
  */
 const VENDORED = ['execa', 'ts-graphviz', 'graphology', 'graphology-dag'];
+/**
+ * CommonJS-only packages among them: an ES module bundled from a CommonJS entry exports only
+ * `default`, so their entry re-exports module.exports' functions by name (listed at build time).
+ */
+const COMMONJS_VENDORED = new Set(['graphology-dag']);
+const commonJsEntries = {
+  name: 'commonjs-entries',
+  setup(builder) {
+    builder.onResolve({ filter: /^commonjs-entry:/ }, (args) => ({ path: args.path.slice('commonjs-entry:'.length), namespace: 'commonjs-entry' }));
+    builder.onLoad({ filter: /.*/, namespace: 'commonjs-entry' }, (args) => {
+      const names = Object.keys(createRequire(path.join(root, 'package.json'))(args.path)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
+      return { contents: `import m from '${args.path}';\nexport const { ${names.join(', ')} } = m;\nexport default m;\n`, loader: 'js', resolveDir: root };
+    });
+  },
+};
 const vendored = (vendorDir) => ({
   name: 'vendored',
   setup(builder) {
     builder.onResolve({ filter: new RegExp(`^(${VENDORED.join('|')})$`) }, (args) =>
-      args.kind === 'entry-point' ? undefined : { path: `${vendorDir}/${args.path}.js`, external: true },
+      args.kind === 'entry-point' || args.namespace === 'commonjs-entry' ? undefined : { path: `${vendorDir}/${args.path}.js`, external: true },
     );
   },
 });
@@ -93,7 +109,12 @@ const common = {
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 await Promise.all([
   // dist/vendor/<package>.js; graphology-dag imports the one graphology beside it.
-  build({ ...common, entryPoints: Object.fromEntries(VENDORED.map((name) => [name, name])), outdir: 'dist/vendor', plugins: [vendored('.')] }),
+  build({
+    ...common,
+    entryPoints: Object.fromEntries(VENDORED.map((name) => [name, COMMONJS_VENDORED.has(name) ? `commonjs-entry:${name}` : name])),
+    outdir: 'dist/vendor',
+    plugins: [commonJsEntries, vendored('.')],
+  }),
   // dist/src/cli/*.js and dist/src/ids/read-ids.js
   build({ ...common, entryPoints: cliEntryPoints, outbase: 'src', outdir: 'dist/src', plugins: [lazyBuiltins, vendored('../../vendor')] }),
   build({ ...common, entryPoints: ts('bench'), outbase: 'bench', outdir: 'dist/bench', plugins: [lazyBuiltins, vendored('../vendor')] }),

@@ -87,6 +87,7 @@ export function servicesFromRaw(raw: unknown, file: string): Services {
 export function isPlainDistribution(raw: unknown): boolean {
   if (!isPlainObject(raw)) return false;
   for (const key in raw) {
+    if (key === '__proto__') return false; // left to zod, which copies records (schemas-fast.test.ts)
     const targets = raw[key];
     if (!Array.isArray(targets)) return false;
     for (const item of targets) {
@@ -117,6 +118,7 @@ const isStringList = (value: unknown) => Array.isArray(value) && value.every((it
 export function isPlainServices(raw: unknown): boolean {
   if (!isPlainObject(raw)) return false;
   for (const key in raw) {
+    if (key === '__proto__') return false; // left to zod, which copies records (schemas-fast.test.ts)
     const entry = raw[key];
     if (!isPlainObject(entry)) return false;
     for (const field in entry) {
@@ -192,6 +194,10 @@ const DOCS_FIELDS = { groups: isStringRecord, fields: isStringList, descriptions
 export const isPlainInfrastructure = (raw: unknown) => isPlainRecord(raw, (target) => hasOnlyFields(target, TARGET_FIELDS));
 /** True only for documents the ID resources schema accepts as they are. */
 export const isPlainIdResources = (raw: unknown) => isPlainRecord(raw, (resource) => hasOnlyFields(resource, ID_RESOURCE_FIELDS));
+/** True only for documents the IDs schema accepts as they are. */
+export const isPlainIds = (raw: unknown) => hasOnlyFields(raw, IDS_FIELDS);
+/** True only for documents the docs config schema accepts as they are. */
+export const isPlainDocs = (raw: unknown) => hasOnlyFields(raw, DOCS_FIELDS);
 
 export function infrastructureFromRaw(raw: unknown, file: string): Infrastructure {
   const parsed = (isPlainInfrastructure(raw) ? raw : parseWith('infrastructure', raw, file)) as Parsed<'infrastructure'>;
@@ -240,7 +246,7 @@ export function idResourcesFromRaw(raw: unknown, file: string): IdResources {
 }
 
 export function idsFromRaw(raw: unknown, file: string): Ids {
-  const parsed = (hasOnlyFields(raw, IDS_FIELDS) ? raw : parseWith('ids', raw, file)) as Parsed<'ids'>;
+  const parsed = (isPlainIds(raw) ? raw : parseWith('ids', raw, file)) as Parsed<'ids'>;
   return {
     ids: parsed.ids ?? {},
     lastAssignments: parsed.lastAssignments ?? {},
@@ -249,7 +255,7 @@ export function idsFromRaw(raw: unknown, file: string): Ids {
 }
 
 export function docsConfigFromRaw(raw: unknown, file: string): DocsConfig {
-  const parsed = (hasOnlyFields(raw, DOCS_FIELDS) ? raw : parseWith('docs', raw, file)) as Parsed<'docs'>;
+  const parsed = (isPlainDocs(raw) ? raw : parseWith('docs', raw, file)) as Parsed<'docs'>;
   return { groups: parsed.groups ?? {}, fields: parsed.fields ?? [], descriptions: parsed.descriptions ?? {} };
 }
 
