@@ -16,7 +16,7 @@ export { FlowNetwork } from './maxflow.js';
 export { minsetcoverGraph, solveMinsetcover, minsetcoverPlan, uncoverableWarning, type MinsetcoverStats } from './minsetcover.js';
 export { multiwaycutGraph, solveMultiwaycut, resolvedGraph, appHostDistribution, multiwaycutPlan, type Assignment, type MultiwaycutStats } from './multiwaycut.js';
 export { graphcolGraph, solveGraphcol, colouringDistribution, graphcolPlan, DEFAULT_SEARCH_BUDGET, type ColourGraph, type GraphcolStats } from './graphcol.js';
-export { multiwaycutDot, graphcolDot } from './dot.js';
+export { multiwaycutDot, minsetcoverDot, graphcolDot } from './dot.js';
 export type { AppHostGraph } from './instance.js';
 
 /**
