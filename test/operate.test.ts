@@ -4,7 +4,7 @@
  * Every process a test started carries its temp dir in its command line or environment; afterEach
  * kills them all and removes the dir.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promises as fs, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -354,6 +354,29 @@ describe('Nix components', () => {
     const query = JSON.parse((await runBin('dydisnix-query', [...state(dir), '--output-json'], { env })).stdout) as QueryJson;
     expect(query.targets[0]!.services[0]).toMatchObject({ service: 'web', status: 'running', component: expect.stringMatching(new RegExp(`^${env.NIX_STORE_DIR}/[0-9a-z]{32}-web$`)) });
     expect((await runBin('dydisnix-env', ['--undeploy', ...state(dir)], { env })).code).toBe(0);
+  });
+  it('a JSON model can deploy a store derivation (.drv): it is realised with nix-store --realise', async () => {
+    const dir = await workDir();
+    const env = await nixStoreEnv(dir);
+    const expr = path.join(dir, 'drv.nix');
+    await fs.writeFile(
+      expr,
+      `builtins.derivation { name = "drvd"; system = builtins.currentSystem; builder = "/bin/sh";
+  script = "#!/bin/sh\\nsh -c 'echo $$ > \\"$DYSNOMIA_PID_FILE\\"; exec sleep 1000' &\\n";
+  args = [ "-c" "/bin/mkdir -p $out/bin && printf '%s' \\"$script\\" > $out/bin/drvd && /bin/chmod +x $out/bin/drvd" ]; }
+`,
+    );
+    const drv = await new Promise<string>((resolve, reject) =>
+      execFile('nix-instantiate', [expr], { env: { ...process.env, ...env } }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout.trim()))),
+    );
+    expect(drv).toMatch(/\.drv$/);
+    const file = await model(dir, { drvd: { pkg: drv } });
+    const result = await runBin('dydisnix-processes-switch', [...state(dir), file], { env });
+    expect(result.code, result.stderr).toBe(0);
+    const recorded = JSON.parse(await fs.readFile(path.join(dir, 'state', 'test', 'manifest.json'), 'utf8')) as { services: Record<string, { pkg: string }> };
+    expect(recorded.services.drvd!.pkg).toMatch(new RegExp(`^${env.NIX_STORE_DIR}/[0-9a-z]{32}-drvd$`));
+    expect(alive(await pidOf(dir, 'drvd'))).toBe(true);
+    expect((await runBin('dydisnix-processes-switch', [...state(dir), '--undeploy'], { env })).code).toBe(0);
   });
 });
 

@@ -75,6 +75,7 @@ export async function realiseComponents(services: Services, options: RealiseOpti
   for (const name of deployed) {
     const pkg = resolved(services[name]!.pkg!);
     if (!inStore(pkg) && !existsSync(pkg)) throw new ModelError(options.servicesFile, where(name), `the component ${pkg} does not exist`);
+    if (isDrvPath(pkg) && !existsSync(pkg)) throw new ModelError(options.servicesFile, where(name), `the store derivation ${pkg} does not exist (instantiate it first, e.g. with nix-instantiate)`);
   }
   if (drvs.length + unbuilt.length === 0) return services;
   const names = [...drvs, ...unbuilt];
