@@ -87,7 +87,8 @@ async function model(dir: string, processes: Record<string, { pkg: string; depen
 }
 
 const state = (dir: string) => ['--state-dir', path.join(dir, 'state'), '-p', 'test'];
-const pidOf = async (dir: string, name: string) => Number((await fs.readFile(path.join(dir, 'state', 'test', 'run', `${name}.pid`), 'utf8')).trim());
+// processes-switch keeps PID files in <state-dir>/run (nixproc's runtimeDir under --state-dir; docs/deploy.md).
+const pidOf = async (dir: string, name: string) => Number((await fs.readFile(path.join(dir, 'state', 'run', `${name}.pid`), 'utf8')).trim());
 
 interface QueryJson {
   profile: string;
@@ -129,8 +130,9 @@ describe('dydisnix-query', () => {
     expect(sick.code).toBe(1);
     expect(sick.stdout).toMatch(/^Profile "test", generation 1 \(deployed /);
     expect(sick.stdout).toMatch(/\[target: localhost\]/);
-    expect(sick.stdout).toMatch(new RegExp(`\\n  a +process +process +running \\(pid ${await pidOf(dir, 'a')}, since [^)]+\\) +${a}\\n`));
-    expect(sick.stdout).toMatch(new RegExp(`\\n  b +process +process +NOT RUNNING \\(process ${pidB} is not running\\) +${b}\\n`));
+    // The restarts column shows '-' for services without a supervisor (docs/activation.md, "Supervision").
+    expect(sick.stdout).toMatch(new RegExp(`\\n  a +process +process +running \\(pid ${await pidOf(dir, 'a')}, since [^)]+\\) +- +${a}\\n`));
+    expect(sick.stdout).toMatch(new RegExp(`\\n  b +process +process +NOT RUNNING \\(process ${pidB} is not running\\) +- +${b}\\n`));
     expect(sick.stdout).toMatch(/Not running: b on localhost\n$/);
 
     const again = await runBin('dydisnix-processes-switch', [...state(dir), file]);
@@ -390,6 +392,6 @@ describe('bad input', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(`dydisnix-processes-switch: ${file}: processes.b.pkg: the component ${path.join(dir, 'pkgs', 'nothing-here')} does not exist\n`);
     }
-    await expect(fs.access(path.join(dir, 'state', 'test', 'run', 'a.pid'))).rejects.toThrow();
+    await expect(fs.access(path.join(dir, 'state', 'run', 'a.pid'))).rejects.toThrow();
   });
 });

@@ -28,6 +28,8 @@ export interface ServiceStatus {
   /** ISO time the daemon started (second precision). */
   since?: string;
   why?: string;
+  /** Restarts by the supervisor of a service with `restart` set (docs/activation.md, "Supervision"). */
+  restarts?: number;
 }
 
 export interface TargetStatus {
@@ -57,10 +59,11 @@ export interface QueryOptions {
 async function statusOf(unit: Unit, probe: LivenessProbe): Promise<ServiceStatus> {
   const base = { service: unit.service, type: unit.type, container: unit.container, component: unit.pkg };
   const liveness = await probe.probe(unit);
+  const restarts = liveness.state !== 'unknown' && liveness.restarts !== undefined ? { restarts: liveness.restarts } : {};
   if (liveness.state === 'running') {
-    return { ...base, status: 'running', pid: liveness.pid, ...(liveness.since ? { since: liveness.since.toISOString().replace('.000Z', 'Z') } : {}) };
+    return { ...base, status: 'running', pid: liveness.pid, ...(liveness.since ? { since: liveness.since.toISOString().replace('.000Z', 'Z') } : {}), ...restarts };
   }
-  if (liveness.state === 'dead') return { ...base, status: 'dead', why: liveness.why };
+  if (liveness.state === 'dead') return { ...base, status: 'dead', why: liveness.why, ...restarts };
   return { ...base, status: 'unchecked' };
 }
 
@@ -107,7 +110,10 @@ export function formatQuery(result: QueryResult): string {
   if (result.targets.length === 0) lines.push('', 'Nothing is deployed.');
   for (const { target, services } of result.targets) {
     lines.push('', `[target: ${target}]`);
-    const rows = [['service', 'type', 'container', 'status', 'component'], ...services.map((s) => [s.service, s.type, s.container, statusText(s), s.component])];
+    const rows = [
+      ['service', 'type', 'container', 'status', 'restarts', 'component'],
+      ...services.map((s) => [s.service, s.type, s.container, statusText(s), s.restarts !== undefined ? String(s.restarts) : '-', s.component]),
+    ];
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     for (const row of rows) lines.push(`  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}`);
   }
