@@ -96,7 +96,8 @@ async function run(workDir: string): Promise<BenchResult[]> {
       await target.lockProfile();
       const contact = (performance.now() - first) / 1000;
       results.push({ seconds: contact, note: 'first contact of a fresh target: connect, checks, Dysnomia modules installed, profile lock' });
-      const pkg = path.join(dir, 'pkgs', 's0_00');
+      const pkg = path.join(dir, 'echo-component');
+      await fs.mkdir(pkg, { recursive: true });
       const unit: Unit = { key: 'e@t1/echo', service: 'e', target: 't1', container: 'echo', type: 'echo', pkg, containerProperties: {}, environment: {}, orderAfter: [], fingerprint: 'x', contentHash: 'bench' };
       await target.distribute([unit]);
       const local = dysnomiaActivator({ profileDir: path.join(dir, 'local-echo') });

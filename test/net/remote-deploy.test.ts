@@ -169,6 +169,34 @@ describe.skipIf(!canRun)('dydisnix-env over SSH (3 targets)', { timeout: 300_000
     }
   });
 
+  it('authentication refused and a changed host key: the run fails naming the target, nothing changes', async () => {
+    const before = manifest();
+    const config = readFileSync(cfg(), 'utf8');
+    // Another client key, which no target authorises.
+    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'stranger')]);
+    writeFileSync(path.join(dir, 'ssh_config_stranger'), config.replaceAll(path.join(dir, 'net', 'id_ed25519'), path.join(dir, 'stranger')));
+    // t1 pinned with t2's host key.
+    const pinned = readFileSync(path.join(dir, 'net', 'known_hosts'), 'utf8');
+    const t2Key = pinned.split('\n').find((l) => l.startsWith('t2 '))!.split(' ').slice(1).join(' ');
+    writeFileSync(path.join(dir, 'known_hosts_changed'), pinned.replace(/^t1 .*$/m, `t1 ${t2Key}`));
+    writeFileSync(path.join(dir, 'ssh_config_changed'), config.replaceAll(path.join(dir, 'net', 'known_hosts'), path.join(dir, 'known_hosts_changed')));
+    const file = path.join(dir, 'distribution-auth.json');
+    writeFileSync(file, JSON.stringify({ webapp1: ['t1'], webapp2: ['t2'], proxy: ['t1'] }));
+    for (const [config, message] of [
+      ['ssh_config_stranger', /target t1 is unreachable: .*Permission denied/],
+      ['ssh_config_changed', /target t1 is unreachable: .*(Host key verification failed|HOST IDENTIFICATION HAS CHANGED)/],
+    ] as const) {
+      const result = await runBin('dydisnix-env', ['--state-dir', state, '-p', 'net', '--client-interface', 'ssh', '-s', path.join(dir, 'services.json'), '-i', path.join(dir, 'infrastructure.json'), '-d', file], {
+        env: { SSH_OPTS: `-F ${path.join(dir, config)}` },
+        timeoutMs: 120_000,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(manifest()).toEqual(before);
+    }
+    expect(await get('t3', 'webapp1.local')).toMatch(/^webapp1:/);
+  });
+
   it('kill -9 of the coordinator mid-transition: the next run recovers every target from the journal', async () => {
     const before = manifest();
     const file = path.join(dir, 'distribution-slow.json');
