@@ -100,6 +100,8 @@ const common = {
   platform: 'node',
   target: 'node20',
   packages: 'bundle',
+  // highs (the exact modes' WASM solver) finds its .wasm beside its own module: loaded from node_modules.
+  external: ['highs'],
   // Bundled CommonJS dependencies (graphology, its helpers) call require() for Node built-ins.
   banner: { js: "import { createRequire as __dydisnixCreateRequire } from 'node:module'; const require = __dydisnixCreateRequire(import.meta.url);" },
   legalComments: 'linked',

@@ -61,6 +61,8 @@ const CASES: [string, () => string[], number, string][] = [
   ['dydisnix-self-adapt', () => ['-s', at('deep.json'), '-i', E('infrastructure.json'), '-q', E('qos.json'), '--max-rounds', '1', '--state-dir', at('state')], 2, 'deep.json'],
   ['dydisnix-processes-switch', () => ['--dry-run', '--state-dir', at('state'), at('processes.json')], 2, 'processes.json'],
   ['dydisnix-previous-distribution', () => [at('fifo')], 2, 'fifo: cannot read: not a regular file'],
+  ['dydisnix-query', () => ['--state-dir', at('a-file')], 2, 'a-file/default/manifest.json: cannot read the deployment state: a part of this path is not a folder'],
+  ['dydisnix-logs', () => ['web', '--state-dir', at('a-file')], 2, 'a-file/default/manifest.json: cannot read the deployment state'],
   ['dydisnix-dysnomia', () => ['--type', 'no-such-module', '--operation', 'activate', '--component', dir, '--environment'], 1, 'no-such-module'],
 ];
 

@@ -10,9 +10,10 @@
  * The check is repeated (back-off 50 ms doubling up to 1 s) until it passes or `timeout` seconds
  * (default 30) have passed; then it fails with the check and its last result in the message.
  */
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
-import { z } from 'zod';
+import type { z as Z } from 'zod';
 import { ModelError } from '../errors.js';
 import { isAttrs, type Value } from '../model/value.js';
 import { splitWords } from './properties.js';
@@ -25,20 +26,28 @@ export type ReadinessCheck =
   | { kind: 'http'; url: string; timeoutS: number }
   | { kind: 'command'; command: string[]; timeoutS: number };
 
-const timeout = z.number().positive().max(86_400).nullish();
-const schemas = {
-  tcp: z.strictObject({ kind: z.literal('tcp'), port: z.number().int().min(1).max(65_535), host: z.string().min(1).nullish(), timeout }),
-  http: z.strictObject({
-    kind: z.literal('http'),
-    url: z.string().refine((text) => /^https?:\/\/[^/]/.test(text), { error: 'expected an http:// or https:// URL' }),
-    timeout,
-  }),
-  command: z.strictObject({
-    kind: z.literal('command'),
-    command: z.union([z.string().min(1), z.array(z.string()).min(1)], { error: 'expected a command: a list of words or one string' }),
-    timeout,
-  }),
-};
+/**
+ * The schemas of the three kinds, built on first use: zod loads only when a model declares a check
+ * (it costs ~0.1 s of start-up, docs/BENCHMARKS.md; the same lazy load as src/model/schemas-zod.ts).
+ */
+function defineSchemas(z: typeof Z) {
+  const timeout = z.number().positive().max(86_400).nullish();
+  return {
+    tcp: z.strictObject({ kind: z.literal('tcp'), port: z.number().int().min(1).max(65_535), host: z.string().min(1).nullish(), timeout }),
+    http: z.strictObject({
+      kind: z.literal('http'),
+      url: z.string().refine((text) => /^https?:\/\/[^/]/.test(text), { error: 'expected an http:// or https:// URL' }),
+      timeout,
+    }),
+    command: z.strictObject({
+      kind: z.literal('command'),
+      command: z.union([z.string().min(1), z.array(z.string()).min(1)], { error: 'expected a command: a list of words or one string' }),
+      timeout,
+    }),
+  };
+}
+let schemas: ReturnType<typeof defineSchemas> | undefined;
+const readinessSchemas = () => (schemas ??= defineSchemas((createRequire(import.meta.url)('zod') as { z: typeof Z }).z));
 
 /**
  * A `readiness` value → a check, or undefined when there is none. `where` is the model path of the
@@ -51,7 +60,7 @@ export function parseReadiness(value: Value | undefined, file: string | undefine
   if (typeof kind !== 'string' || !(READINESS_KINDS as readonly string[]).includes(kind)) {
     throw new ModelError(file, `${where}.kind`, `unknown readiness check kind ${JSON.stringify(kind ?? null)}: expected one of ${READINESS_KINDS.join(', ')}`);
   }
-  const parsed = schemas[kind as keyof typeof schemas].safeParse(value);
+  const parsed = readinessSchemas()[kind as keyof ReturnType<typeof defineSchemas>].safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const sub = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');

@@ -41,12 +41,24 @@ export const generationsDir = (stateDir: string, profile?: string) => path.join(
 export const generationFile = (stateDir: string, profile: string | undefined, n: number) => path.join(generationsDir(stateDir, profile), `${n}.json`);
 export const journalFile = (stateDir: string, profile?: string) => path.join(profileDir(stateDir, profile), 'transition.json');
 
+/**
+ * A state path that cannot be read because of the user's folder (a file where the state folder should
+ * be, no permission) is a usage error naming the path, not an internal one.
+ */
+function stateReadError(error: unknown, file: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOTDIR') return new UsageError(`${file}: cannot read the deployment state: a part of this path is not a folder (check --state-dir)`);
+  if (code === 'EACCES' || code === 'EPERM') return new UsageError(`${file}: cannot read the deployment state: permission denied`);
+  if (code === 'EISDIR') return new UsageError(`${file}: cannot read the deployment state: a folder where a file was expected`);
+  return error;
+}
+
 async function readIfExists(file: string): Promise<string | undefined> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    throw stateReadError(error, file);
   }
 }
 
@@ -92,7 +104,7 @@ export async function listGenerations(stateDir: string, profile: string = DEFAUL
     names = await fs.readdir(generationsDir(stateDir, profile));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    throw stateReadError(error, generationsDir(stateDir, profile));
   }
   return names
     .map((name) => /^(\d+)\.json$/.exec(name)?.[1])
