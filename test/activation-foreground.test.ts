@@ -70,7 +70,9 @@ describe('process module: foreground processes', () => {
     // The daemon leads a session of its own and is what the record names.
     expect(readStat(pid)?.session).toBe(pid);
     expect((await readRecord(names(s)))?.pid).toBe(pid);
-    expect(readFileSync(path.join(s.stateDir, 'logs', 'process', 'fg.log'), 'utf8')).toContain('fg: running in the foreground');
+    // Its output goes to the log; the module does not wait for it to print, so wait on the log.
+    const log = path.join(s.stateDir, 'logs', 'process', 'fg.log');
+    expect(await pollUntil(() => readFileSync(log, 'utf8').includes('fg: running in the foreground'), 10_000)).toBe(true);
     const down = await processModule(s, 'deactivate', { foregroundProcess: '1' });
     expect(down.code, down.stderr).toBe(0);
     expect(isAlive(pid)).toBe(false);

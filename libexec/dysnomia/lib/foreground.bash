@@ -83,9 +83,15 @@ supervise_command() {
   LAUNCH=("$BASH" -p "$DY_LIB/supervisor" "$status" "${RESTART_ARGS[@]}" -- "${CMD[@]}")
 }
 
+# shellcheck disable=SC2317 # called through poll
+fg_settled() { starter_exited || { proc_stat "$STARTER" && [[ $ST_SESSION == "$STARTER" ]]; }; }
+
 # foreground_started: the starter is the daemon (a foreground process, or the supervisor running
 # one). It must still run; the module writes its PID file and records it.
 foreground_started() {
+  # Wait until it leads its own session (setsid has run; a moment after the fork), so that the record's
+  # session and group are right from the start, or until it has ended.
+  poll "$START_US" fg_settled || true
   if starter_exited; then
     local status=0
     wait "$STARTER" || status=$?
