@@ -47,7 +47,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       for (const log of logs) {
         const read = await readLog(log.file, lines);
         const write = writer(log.unit.target);
-        write(read.text);
+        // Without -f, a last line that has no newline yet is printed whole (with one).
+        write(options.follow || read.text === '' || read.text.endsWith('\n') ? read.text : `${read.text}\n`);
         positions.push({ log, read, write });
       }
       if (!options.follow) return;
