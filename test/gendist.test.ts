@@ -217,7 +217,8 @@ describe('gendist failures', () => {
     const qos = await policy('qos.json', { pipeline: [{ filter: 'mapAttrOnAttr', serviceProperty: 'requireCpu', targetProperty: 'zone' }] });
     const result = await runBin('dydisnix-gendist', [...base, '-q', qos], { env });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('qos.json');
+    // The path is in the services model, so the services file is named (docs/limits.md).
+    expect(result.stderr).toContain('services.json: services.svcA');
     expect(result.stderr).toContain('service "svcA" has no property "requireCpu"');
     expect(result.stderr).toContain('"testtarget1"');
     expect(result.stderr).not.toContain('    at ');
