@@ -8,6 +8,7 @@ import { promises as fs, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readStat } from '../src/activation/proc.js';
 import { currentHolder } from '../src/deploy/lock.js';
 import { fixture, repoRoot, runBin, tempDir } from './helpers.js';
 
@@ -248,6 +249,17 @@ describe('dydisnix-processes-switch with real processes', () => {
     deployer.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     for (let i = 0; i < 200 && !stderr.includes('Activating service slow'); i++) await new Promise((resolve) => setTimeout(resolve, 25));
     expect(stderr).toContain('Activating service slow');
+    // Ctrl-C while the module runs, not while it is being spawned: between fork and setsid the child
+    // is still in the deployer's group (a window a loaded machine widens). Wait until the journaled
+    // module process leads its own group.
+    const journal = path.join(dir, 'state', 'test', 'transition.json');
+    const moduleInOwnGroup = async () => {
+      const text = await fs.readFile(journal, 'utf8').catch(() => '{}');
+      const pids = Object.keys((JSON.parse(text) as { modules?: Record<string, number> }).modules ?? {}).map(Number);
+      return pids.some((pid) => readStat(pid)?.pgrp === pid);
+    };
+    for (let i = 0; i < 400 && !(await moduleInOwnGroup()); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(await moduleInOwnGroup()).toBe(true);
     process.kill(-deployer.pid!, 'SIGINT');
     const code = await new Promise<number | null>((resolve) => deployer.once('close', (c) => resolve(c)));
     expect(code, stderr).toBe(1);
